@@ -40,7 +40,8 @@ public static class Sinkhorn
         var f0 = WarmStart(initialF, prepared, prepared.LogA.shape[1], nameof(initialF), computeType);
         var g0 = WarmStart(initialG, prepared, prepared.LogB.shape[1], nameof(initialG), computeType);
 
-        var raw = SinkhornIteration.Run(prepared, options, problem.Relaxation, f0, g0);
+        var raw = FusedSinkhornKernel.TryRun(prepared, options, problem.Relaxation, f0, g0)
+            ?? SinkhornIteration.Run(prepared, options, problem.Relaxation, f0, g0);
         var result = Package(prepared, raw, inputType);
         return result;
     }
