@@ -9,9 +9,8 @@ namespace Norton.Models.Text;
 /// <c>clean_text</c>, <c>handle_chinese_chars</c>, accent stripping and lower-casing), written out because the
 /// normaliser that Microsoft.ML.Tokenizers 2.0.1 builds from <see cref="BertOptions"/> differs from it:
 /// it deletes tab, CR and LF instead of turning them into spaces (so "hello\nworld" becomes one word), keeps
-/// format characters (soft hyphen, zero-width space), deletes spacing combining marks (Mc, e.g. Devanagari
-/// vowel signs), leaves title-case letters as they are and recomposes (NFC) at the end (Hangul syllables then
-/// stay unknown instead of being split into jamo).
+/// format and private-use characters (soft hyphen, zero-width space), leaves title-case letters as they are and
+/// recomposes (NFC) at the end (Hangul syllables then stay [UNK] instead of being split into jamo).
 /// </summary>
 /// <remarks>
 /// Steps, in the order of HF's fast tokenizer (the one the original pre-processing used):

