@@ -45,7 +45,7 @@ public static class CheckpointReader
             throw new CheckpointFormatException(path, $"looks like safetensors but its header claims more bytes than the file's {length}: the file is truncated.");
         throw new CheckpointFormatException(path, got < 4
             ? $"only {length} bytes: the file is empty or truncated."
-            : "neither a torch.save zip archive (PyTorch ≥ 1.6) nor a safetensors file. Legacy torch.save files and fairseq checkpoints: convert with tools/export_checkpoint.py.");
+            : "neither a torch.save zip archive (PyTorch ≥ 1.6) nor a safetensors file. A legacy (pre-1.6) torch.save file must first be re-saved with a recent PyTorch (trusted files only); then export it with tools/export_checkpoint.py.");
     }
 
     private static Dictionary<string, Tensor> ReadTorchZip(string path)
@@ -59,6 +59,12 @@ public static class CheckpointReader
         catch (NotImplementedException ex)
         {
             throw new CheckpointFormatException(path, "holds something other than a state dict of tensors (" + ex.Message + ")", ex);
+        }
+        catch (Exception ex) when (ex.GetType().FullName == "Razorvine.Pickle.PickleException")
+        {
+            // The pickle names Python classes that only Python can rebuild (numpy arrays, fairseq meters, …).
+            throw new CheckpointFormatException(path,
+                $"holds Python objects besides tensors that .NET cannot rebuild ({ex.Message}). If this is a full fairseq checkpoint, export its weights with tools/export_checkpoint.py.", ex);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
