@@ -84,4 +84,28 @@ public class VideoTextModelTests
             else Assert.True(p.grad is null, $"{name} is frozen but got a gradient");
         }
     }
+
+    /// <summary>Every temporary is freed by the methods' dispose scopes: once the caller disposes the results, no
+    /// tensor created by the forward pass is still alive.</summary>
+    [Fact]
+    public void ForwardLeavesNoLiveTemporaries()
+    {
+        using var model = new VideoTextModel(VideoClipConfig.ReducedA);
+        model.eval();
+        using var caps = tensor(new long[] { 101, 102, 7, 8, 102, 0, 101, 102, 9, 102, 0, 0 }).reshape(2, 6);
+        using var cmasks = caps.ne(0);
+        using var vfeats = randn(2, 8, 512);
+        using var vmasks = ones(2, 8, ScalarType.Bool);
+        using (model.forward(caps, cmasks, vfeats, vmasks)) { } // warm-up: lazily created tensors, if any
+
+        long before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        using (no_grad())
+        {
+            using (var output = model.forward(caps, cmasks, vfeats, vmasks))
+                Assert.Equal(2, output.Video.Pooled.shape[0]);
+            using (var encoded = model.VideoEncoder.Encode(vfeats, vmasks, caps, cmasks, outputHiddenStates: true))
+                Assert.Equal(3, encoded.HiddenStates.Count);
+        }
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
 }

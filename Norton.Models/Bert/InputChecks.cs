@@ -14,7 +14,12 @@ internal static class InputChecks
         if (ids.dtype != ScalarType.Int64)
             throw new ArgumentException($"{name} must be int64 token ids; got {ids.dtype}.", name);
         if (ids.numel() == 0) return;
-        long min = ids.min().item<long>(), max = ids.max().item<long>();
+        long min, max;
+        using (NewDisposeScope())
+        {
+            min = ids.min().item<long>();
+            max = ids.max().item<long>();
+        }
         if (min < 0 || max >= vocabSize)
             throw new ArgumentOutOfRangeException(name,
                 $"{name} must lie in [0, {vocabSize}) (the vocabulary size); got values in [{min}, {max}].");

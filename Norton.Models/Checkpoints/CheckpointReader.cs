@@ -9,10 +9,11 @@ namespace Norton.Models.Checkpoints;
 /// Reads a state dict from a <c>torch.save</c> zip file (PyTorch ≥ 1.6) or a safetensors file into plain tensors.
 /// </summary>
 /// <remarks>
-/// <para><b>No code from the file runs.</b> <c>torch.save</c> files are Python pickles; TorchSharp.PyBridge's
-/// unpickler (Razorvine.Pickle) has no Python interpreter and only rebuilds tensors (<c>torch._utils._rebuild_tensor*</c>)
-/// and <c>OrderedDict</c>s; any other class named in the pickle becomes an inert placeholder, and a pickled
-/// <c>nn.Parameter</c> (a whole model instead of a state dict) is refused. Safetensors files hold no code at all.</para>
+/// <para><b>No code from the file runs.</b> <c>torch.save</c> files are Python pickles, but TorchSharp.PyBridge's
+/// unpickler (Razorvine.Pickle) has no Python interpreter: it rebuilds tensors (<c>torch._utils._rebuild_tensor*</c>),
+/// <c>OrderedDict</c>s and plain data (dicts, lists, strings, numbers, datetime/decimal/set/bytearray); any other class
+/// named in the pickle becomes an inert name-plus-state placeholder whose constructor is never looked up, and a
+/// pickled <c>nn.Parameter</c> (a whole model instead of a state dict) is refused. Safetensors files hold no code.</para>
 /// <para>The original fairseq checkpoints also pickle config objects; export them once with
 /// <c>tools/export_checkpoint.py</c>. Dictionaries are unwrapped as the reference loader does: into
 /// <c>"state_dict"</c> if present, then into <c>"model"</c>; a leading <c>mmmodel.</c> is removed from every key.</para>
