@@ -1,0 +1,117 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Norton.Core.OptimalTransport;
+
+/// <summary>The torch implementation of the Sinkhorn sweeps (any device, any batch, autograd-capable).</summary>
+internal static class SinkhornIteration
+{
+    /// <summary>What a solve produced, before packaging: kernel, potentials, bookkeeping.</summary>
+    internal sealed record Output(Tensor Z, Tensor F, Tensor G, int Iterations, Tensor ProblemIterations, Tensor Error, Tensor Converged);
+
+    // Masked entries of Z get a large finite negative value rather than -infinity, so that no LSE ever sees a row of
+    // -infinities (whose gradient is NaN even where it is multiplied by zero). exp() of it is exactly 0.
+    private static double MaskValue(ScalarType t) => t == ScalarType.Float64 ? -1e300 : -1e30;
+
+    public static Output Run(PreparedProblem p, SinkhornOptions options, KlRelaxation? relaxation, Tensor? f0, Tensor? g0)
+    {
+        var s = p.Scores!;
+        var dtype = s.dtype;
+        long batch = s.shape[0], rows = s.shape[1], cols = s.shape[2];
+        var device = s.device;
+        Tensor? invalid = p.Masked ? p.RowValid!.unsqueeze(2).logical_and(p.ColumnValid!.unsqueeze(1)).logical_not() : null;
+
+        double target = options.Epsilon;
+        var annealing = options.Annealing;
+        double eps = annealing?.EpsilonAt(0, target) ?? target;
+        var z = Kernel(s, eps, invalid, dtype);
+        var f = f0 ?? zeros(batch, rows, dtype: dtype, device: device);
+        var g = g0 ?? zeros(batch, cols, dtype: dtype, device: device);
+
+        bool checking = options.Tolerance.HasValue;
+        double tolerance = options.Tolerance ?? SinkhornResult.DefaultTolerance;
+        var active = checking ? ones(batch, dtype: ScalarType.Bool, device: device) : null;
+        var problemIterations = zeros(batch, dtype: ScalarType.Int64, device: device);
+        Tensor? error = null;
+        int done = 0;
+
+        for (int t = 0; t < options.MaxIterations; t++)
+        {
+            if (annealing is not null)
+            {
+                double next = annealing.EpsilonAt(t, target);
+                if (next != eps)
+                {
+                    // Keep epsilon * potential fixed: the same dual variables expressed for the new kernel.
+                    f = f * (eps / next);
+                    g = g * (eps / next);
+                    eps = next;
+                    z = Kernel(s, eps, invalid, dtype);
+                }
+            }
+            double rhoA = KlRelaxation.Damping(relaxation?.TauA ?? double.PositiveInfinity, eps);
+            double rhoB = KlRelaxation.Damping(relaxation?.TauB ?? double.PositiveInfinity, eps);
+            var fPrev = f;
+            var gPrev = g;
+
+            var fNew = p.LogA - (z + g.unsqueeze(1)).logsumexp(2);
+            if (rhoA != 1) fNew = fNew * rhoA;
+            if (p.RowValid is not null) fNew = where(p.RowValid, fNew, 0.0);
+            f = active is null ? fNew : where(active.unsqueeze(1), fNew, f);
+
+            var gNew = p.LogB - (z + f.unsqueeze(2)).logsumexp(1);
+            if (rhoB != 1) gNew = gNew * rhoB;
+            if (p.ColumnValid is not null) gNew = where(p.ColumnValid, gNew, 0.0);
+            g = active is null ? gNew : where(active.unsqueeze(1), gNew, g);
+
+            done = t + 1;
+            problemIterations = active is null ? problemIterations + 1 : problemIterations + active.to(ScalarType.Int64);
+
+            bool atTarget = eps == target;
+            if (checking && atTarget && (done % options.CheckEvery == 0 || done == options.MaxIterations))
+            {
+                error = Error(p, z, f, g, relaxation is null ? null : (fPrev, gPrev));
+                active = active!.logical_and(error > tolerance);
+                if (!active.any().item<bool>()) break;
+            }
+        }
+
+        if (eps != target)
+        {
+            // Fewer iterations than the schedule needs: report the plan at the epsilon reached, but in target units.
+            f = f * (eps / target);
+            g = g * (eps / target);
+            z = Kernel(s, target, invalid, dtype);
+        }
+        error ??= Error(p, z, f, g, null);
+        using (no_grad())
+        {
+            var err = error.detach().to(ScalarType.Float64);
+            return new Output(z, f, g, done, problemIterations, err, err <= tolerance);
+        }
+    }
+
+    private static Tensor Kernel(Tensor s, double eps, Tensor? invalid, ScalarType dtype)
+    {
+        // The original skips the division for epsilon 1; dividing by 1 is exact anyway.
+        var z = eps == 1.0 ? s : s / eps;
+        return invalid is null ? z : z.masked_fill(invalid, MaskValue(dtype));
+    }
+
+    /// <summary>L1 row-marginal error per problem, or (relaxed problems) the largest potential change.</summary>
+    private static Tensor Error(PreparedProblem p, Tensor z, Tensor f, Tensor g, (Tensor F, Tensor G)? previous)
+    {
+        using var noGrad = no_grad();
+        if (previous is { } prev)
+        {
+            var df = (f - prev.F).abs().amax(1);
+            var dg = (g - prev.G).abs().amax(1);
+            return maximum(df, dg);
+        }
+        var rowSums = (z + f.unsqueeze(2) + g.unsqueeze(1)).logsumexp(2).exp();
+        var target = p.MaskedLogA().exp();
+        var diff = (rowSums - target).abs();
+        if (p.RowValid is not null) diff = diff.masked_fill(p.RowValid.logical_not(), 0.0);
+        return diff.sum(1);
+    }
+}

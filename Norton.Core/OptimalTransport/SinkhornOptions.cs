@@ -1,0 +1,63 @@
+using Norton.Core.Validation;
+
+namespace Norton.Core.OptimalTransport;
+
+/// <summary>
+/// Settings of the log-domain Sinkhorn solver. Immutable; every property is validated when it is set.
+/// The defaults are Norton's: epsilon 1, 50 iterations, no convergence test, plan detached.
+/// </summary>
+public sealed record SinkhornOptions
+{
+    private readonly double _epsilon = 1.0;
+    private readonly int _maxIterations = 50;
+    private readonly double? _tolerance;
+    private readonly int _checkEvery = 10;
+
+    /// <summary>Entropic regularisation: the kernel is <c>exp(scores / Epsilon)</c>. Finite and &gt; 0.</summary>
+    public double Epsilon
+    {
+        get => _epsilon;
+        init { Guard.Positive(value, nameof(Epsilon)); _epsilon = value; }
+    }
+
+    /// <summary>
+    /// Iteration count (&gt;= 0). Without <see cref="Tolerance"/> exactly this many sweeps run (rows first, then
+    /// columns), reproducing Norton's iterate; 0 returns the unnormalised kernel.
+    /// </summary>
+    public int MaxIterations
+    {
+        get => _maxIterations;
+        init { Guard.AtLeast(value, 0, nameof(MaxIterations)); _maxIterations = value; }
+    }
+
+    /// <summary>
+    /// Stop once the L1 row-marginal error of every problem is at most this (checked every <see cref="CheckEvery"/>
+    /// sweeps, after the column update); null: no test, fixed iteration count. Problems that converge stop updating
+    /// while the others go on, so a batch gives the same answer as its problems solved one by one.
+    /// </summary>
+    public double? Tolerance
+    {
+        get => _tolerance;
+        init
+        {
+            if (value is double v) Guard.Positive(v, nameof(Tolerance));
+            _tolerance = value;
+        }
+    }
+
+    /// <summary>How many sweeps between convergence checks (&gt;= 1).</summary>
+    public int CheckEvery
+    {
+        get => _checkEvery;
+        init { Guard.AtLeast(value, 1, nameof(CheckEvery)); _checkEvery = value; }
+    }
+
+    /// <summary>Gradient mode; see <see cref="SinkhornGradient"/>.</summary>
+    public SinkhornGradient Gradient { get; init; } = SinkhornGradient.Detach;
+
+    /// <summary>Optional epsilon annealing down to <see cref="Epsilon"/>; convergence is tested only at the target.</summary>
+    public EpsilonAnnealing? Annealing { get; init; }
+
+    /// <summary>Norton's settings for the clip-caption plan (epsilon 1, 50 iterations).</summary>
+    public static SinkhornOptions Norton { get; } = new();
+}

@@ -1,0 +1,161 @@
+using Norton.Core.Validation;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Norton.Core.OptimalTransport;
+
+/// <summary>
+/// An entropic optimal-transport problem (or a batch of them): the scores, the marginal rule, optional masks for ragged
+/// problems, an optional prompt bucket and an optional KL relaxation. Validated once, here.
+/// </summary>
+/// <remarks>
+/// Scores are similarities (larger = more similar), so the kernel is <c>exp(scores/epsilon)</c>; for a cost matrix
+/// <c>C</c> pass <c>-C</c>. A batch of problems of different sizes is padded to (B, m, n) with masks marking the valid
+/// rows and columns of each problem; masked entries get no mass and their scores are ignored (they may hold anything
+/// finite).
+/// </remarks>
+public sealed class TransportProblem
+{
+    /// <summary>Creates and validates a problem.</summary>
+    /// <param name="scores">(m, n) or (B, m, n) floating-point similarities, finite.</param>
+    /// <param name="marginals">The marginal rule; default <see cref="Marginals.SuperGlue"/> (Norton's).</param>
+    /// <param name="rowMask">(m) or (B, m) bool: valid rows; null = all valid.</param>
+    /// <param name="columnMask">(n) or (B, n) bool: valid columns; null = all valid.</param>
+    /// <param name="bucket">The alignable prompt bucket; requires <see cref="Marginals.SuperGlue"/>.</param>
+    /// <param name="relaxation">KL relaxation of the marginals (unbalanced OT); null = balanced.</param>
+    /// <exception cref="ArgumentException">Any argument is malformed; the message says which and why.</exception>
+    public TransportProblem(Tensor scores, Marginals? marginals = null, Tensor? rowMask = null, Tensor? columnMask = null,
+        PromptBucket? bucket = null, KlRelaxation? relaxation = null)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        Guard.Rank(scores, nameof(scores), 2, 3);
+        Guard.FloatingPoint(scores, nameof(scores));
+        if (scores.shape[^1] < 1 || scores.shape[^2] < 1 || (scores.dim() == 3 && scores.shape[0] < 1))
+            throw new ArgumentException($"scores must not be empty, but has shape {Guard.Shape(scores)}.", nameof(scores));
+        Guard.Finite(scores, nameof(scores));
+
+        Scores = scores;
+        Marginals = marginals ?? Marginals.SuperGlue;
+        if (bucket is not null && !Marginals.SupportsBucket)
+            throw new ArgumentException("A prompt bucket needs Norton's marginals (Marginals.SuperGlue), which size its row and column.", nameof(bucket));
+        Batched = scores.dim() == 3;
+        RowMask = CheckMask(rowMask, scores.shape[^2], nameof(rowMask));
+        ColumnMask = CheckMask(columnMask, scores.shape[^1], nameof(columnMask));
+        Bucket = bucket;
+        Relaxation = relaxation;
+        if (relaxation is null && Marginals is LogWeightMarginals)
+            CheckBalanced();
+    }
+
+    /// <summary>The scores as given.</summary>
+    public Tensor Scores { get; }
+
+    /// <summary>The marginal rule.</summary>
+    public Marginals Marginals { get; }
+
+    /// <summary>Valid rows, or null.</summary>
+    public Tensor? RowMask { get; }
+
+    /// <summary>Valid columns, or null.</summary>
+    public Tensor? ColumnMask { get; }
+
+    /// <summary>The prompt bucket, or null.</summary>
+    public PromptBucket? Bucket { get; }
+
+    /// <summary>The KL relaxation, or null (balanced).</summary>
+    public KlRelaxation? Relaxation { get; }
+
+    /// <summary>True when the scores are (B, m, n).</summary>
+    public bool Batched { get; }
+
+    /// <summary>Rows of each problem (bucket excluded).</summary>
+    public long Rows => Scores.shape[^2];
+
+    /// <summary>Columns of each problem (bucket excluded).</summary>
+    public long Columns => Scores.shape[^1];
+
+    /// <summary>Problems in the batch (1 when unbatched).</summary>
+    public long BatchSize => Batched ? Scores.shape[0] : 1;
+
+    private Tensor? CheckMask(Tensor? mask, long size, string name)
+    {
+        if (mask is null) return null;
+        if (mask.dtype != ScalarType.Bool)
+            throw new ArgumentException($"{name} must be a bool tensor, but has dtype {mask.dtype}.", name);
+        bool ok = Batched
+            ? (mask.dim() == 2 && mask.shape[0] == Scores.shape[0] && mask.shape[1] == size) || (mask.dim() == 1 && mask.shape[0] == size)
+            : mask.dim() == 1 && mask.shape[0] == size;
+        if (!ok)
+            throw new ArgumentException(
+                $"{name} must have shape {(Batched ? $"[{Scores.shape[0]}, {size}] or " : "")}[{size}] to match scores {Guard.Shape(Scores)}, but has shape {Guard.Shape(mask)}.", name);
+        using var scope = NewDisposeScope();
+        var any = mask.dim() == 2 ? mask.any(1) : mask.any().unsqueeze(0);
+        if (!any.all().item<bool>())
+        {
+            long which = any.logical_not().nonzero()[0, 0].item<long>();
+            throw new ArgumentException($"{name} leaves problem {which} with no valid entry; every problem needs at least one.", name);
+        }
+        return mask;
+    }
+
+    private void CheckBalanced()
+    {
+        using var scope = NewDisposeScope();
+        using var prepared = Prepare(Scores.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32, withScores: false);
+        var massA = prepared.MaskedLogA().logsumexp(1).exp();
+        var massB = prepared.MaskedLogB().logsumexp(1).exp();
+        var gap = (massA - massB).abs() - 1e-6 * maximum(massA, massB);
+        if ((gap > 0).any().item<bool>())
+        {
+            long b = gap.argmax().item<long>();
+            throw new ArgumentException(
+                $"Balanced OT needs row and column marginals of equal mass, but problem {b} has {massA[b].to(float64).item<double>()} vs {massB[b].to(float64).item<double>()}; " +
+                "rescale them or pass a KlRelaxation.", "marginals");
+        }
+    }
+
+    /// <summary>Builds the batched, augmented, compute-dtype form the solvers iterate on.</summary>
+    internal PreparedProblem Prepare(ScalarType dtype, bool withScores = true)
+    {
+        using var scope = NewDisposeScope();
+        long batch = BatchSize, m = Rows, n = Columns;
+        var device = Scores.device;
+        // alias(): the prepared problem owns (and disposes) its handles, never the caller's.
+        Tensor? rowValid = RowMask is null ? null : Expand(RowMask, batch, m).to(device).alias();
+        Tensor? colValid = ColumnMask is null ? null : Expand(ColumnMask, batch, n).to(device).alias();
+        var rowCount = rowValid is null ? full(batch, (double)m, dtype: dtype, device: device) : rowValid.sum(1).to(dtype);
+        var colCount = colValid is null ? full(batch, (double)n, dtype: dtype, device: device) : colValid.sum(1).to(dtype);
+        bool hasBucket = Bucket is not null;
+        var (logA, logB, logScale) = Marginals.Build(new MarginalContext(batch, m, n, rowCount, colCount, hasBucket, dtype, device));
+
+        Tensor? s = null;
+        if (withScores)
+        {
+            s = (Batched ? Scores : Scores.unsqueeze(0)).to(dtype).alias();
+            if (hasBucket)
+            {
+                var p = Bucket!.Expand(batch, dtype, device).view(batch, 1, 1);
+                var top = cat([s, p.expand(batch, m, 1)], 2);            // (B, m, n+1)
+                s = cat([top, p.expand(batch, 1, n + 1)], 1);           // (B, m+1, n+1), corner = p
+            }
+        }
+        if (hasBucket)
+        {
+            var one = ones(batch, 1, dtype: ScalarType.Bool, device: device);
+            if (rowValid is not null) rowValid = cat([rowValid, one], 1);
+            if (colValid is not null) colValid = cat([colValid, one], 1);
+            if (rowValid is not null && colValid is null) colValid = ones(batch, n + 1, dtype: ScalarType.Bool, device: device);
+            if (colValid is not null && rowValid is null) rowValid = ones(batch, m + 1, dtype: ScalarType.Bool, device: device);
+        }
+        else
+        {
+            if (rowValid is not null && colValid is null) colValid = ones(batch, n, dtype: ScalarType.Bool, device: device);
+            if (colValid is not null && rowValid is null) rowValid = ones(batch, m, dtype: ScalarType.Bool, device: device);
+        }
+        var prepared = new PreparedProblem(s, logA.contiguous(), logB.contiguous(), logScale, rowValid, colValid, m, n, hasBucket, Batched);
+        prepared.MoveToOuterDisposeScope();
+        return prepared;
+    }
+
+    private static Tensor Expand(Tensor mask, long batch, long size) => mask.dim() == 1 ? mask.unsqueeze(0).expand(batch, size) : mask;
+}
