@@ -15,7 +15,7 @@ namespace Norton.Models.Tests.VideoClip;
 /// </summary>
 public class MiniLmOracleTests
 {
-    public static TheoryData<string> Fixtures => Fixture.Folders("minilm-oracle");
+    public static TheoryData<CaseRef> Fixtures => Fixture.Folders("minilm-oracle");
 
     private static readonly Lazy<byte[]> OnnxModel = new(() => MiniLmPackage.ReadResource(MiniLmPackage.DllPath, MiniLmPackage.ModelResource));
 
@@ -24,7 +24,7 @@ public class MiniLmOracleTests
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void PackageModelIsTheOneTheFixtureWasMadeFrom(string folder)
+    public void PackageModelIsTheOneTheFixtureWasMadeFrom(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         string expected = fx.Meta.GetProperty("model_source").GetProperty("model_onnx_sha256").GetString()!;
@@ -33,7 +33,7 @@ public class MiniLmOracleTests
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void LastHiddenStateMatchesOnnxRuntime(string folder)
+    public void LastHiddenStateMatchesOnnxRuntime(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         using var model = new BertModel(Config(fx.Meta));

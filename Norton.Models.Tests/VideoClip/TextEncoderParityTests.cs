@@ -9,14 +9,14 @@ namespace Norton.Models.Tests.VideoClip;
 /// <summary>The text tower against every <c>videoclip-text</c> fixture (outputs, masks and intermediates).</summary>
 public class TextEncoderParityTests
 {
-    public static TheoryData<string> Fixtures => Fixture.Folders("videoclip-text");
+    public static TheoryData<CaseRef> Fixtures => Fixture.Folders("videoclip-text");
 
     [Fact]
     public void FixturesAreFound() => Assert.NotEmpty(Fixtures);
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void OutputsMatch(string folder)
+    public void OutputsMatch(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         using var model = Model(fx);
@@ -35,7 +35,7 @@ public class TextEncoderParityTests
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void IntermediatesMatch(string folder)
+    public void IntermediatesMatch(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         using var model = Model(fx);
@@ -66,7 +66,7 @@ public class TextEncoderParityTests
     /// <summary>The same weights in float64 reproduce the fixture's float64 run far below the float32 tolerance.</summary>
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void Float64OutputsMatch(string folder)
+    public void Float64OutputsMatch(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         using var model = Model(fx);

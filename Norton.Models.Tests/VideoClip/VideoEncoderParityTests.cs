@@ -10,14 +10,14 @@ namespace Norton.Models.Tests.VideoClip;
 /// <summary>The video tower against every <c>videoclip-video</c> fixture (outputs, masks and intermediates).</summary>
 public class VideoEncoderParityTests
 {
-    public static TheoryData<string> Fixtures => Fixture.Folders("videoclip-video");
+    public static TheoryData<CaseRef> Fixtures => Fixture.Folders("videoclip-video");
 
     [Fact]
     public void FixturesAreFound() => Assert.NotEmpty(Fixtures);
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void OutputsMatch(string folder)
+    public void OutputsMatch(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         using var model = Model(fx);
@@ -36,7 +36,7 @@ public class VideoEncoderParityTests
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void IntermediatesMatch(string folder)
+    public void IntermediatesMatch(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         using var model = Model(fx);
@@ -67,7 +67,7 @@ public class VideoEncoderParityTests
     /// <summary>The same weights in float64 reproduce the fixture's float64 run far below the float32 tolerance.</summary>
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void Float64OutputsMatch(string folder)
+    public void Float64OutputsMatch(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         using var model = Model(fx);
