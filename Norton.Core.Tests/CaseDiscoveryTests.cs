@@ -6,7 +6,6 @@ namespace Norton.Core.Tests;
 /// <summary>NORTON_GOLDEN_DIRS / NORTON_FIXTURE_DIRS add cases without code changes.</summary>
 public class CaseDiscoveryTests
 {
-    private static IEnumerable<CaseRef> Rows(TheoryData<CaseRef> data) => data.Cast<object[]>().Select(r => (CaseRef)r[0]);
 
     [Fact]
     public void GoldenDirsFromTheEnvironmentAreRead()
@@ -16,11 +15,11 @@ public class CaseDiscoveryTests
         string? before = Environment.GetEnvironmentVariable("NORTON_GOLDEN_DIRS");
         try
         {
-            string source = Rows(GoldenCase.Paths("sinkhorn_")).First().Path;
+            string source = GoldenCase.All("sinkhorn_").First().Path;
             File.Copy(source, Path.Combine(dir, "zz_extra_case.json"));
             File.WriteAllText(Path.Combine(dir, "index.json"), "{}");
             Environment.SetEnvironmentVariable("NORTON_GOLDEN_DIRS", dir + ":");
-            var names = Rows(GoldenCase.Paths("sinkhorn_")).Select(r => r.Name).ToList();
+            var names = GoldenCase.All("sinkhorn_").Select(r => r.Name).ToList();
             Assert.Contains("zz_extra_case", names);
             Assert.DoesNotContain("index", names);
         }
@@ -55,7 +54,7 @@ public class CaseDiscoveryTests
         try
         {
             Environment.SetEnvironmentVariable("NORTON_FIXTURE_DIRS", root);
-            var names = Rows(Fixture.Folders("s3d")).Select(r => r.Name).ToList();
+            var names = Fixture.All("s3d").Select(r => r.Name).ToList();
             Assert.Contains("my_extra_fixture", names);
             Assert.Contains("s3d_seed0_1x3x16x112x112", names);
         }
