@@ -72,6 +72,10 @@ public sealed class ParagraphLayout
     /// §5.3 layout: an n × n matrix over annotated segments, where segment c's caption is row c and its clip
     /// column c, and <paramref name="segmentVideoIds"/>[c] names its video. Videos are ordered by id (ordinal).
     /// </summary>
+    /// <remarks>
+    /// Ids are compared for equality; the original's substring test (<c>video in clip_id</c>) is the same for
+    /// YouTube's fixed-length 11-character ids.
+    /// </remarks>
     /// <exception cref="ArgumentException">
     /// Empty, or a video's segments are not contiguous (the original takes the slice from its first to its last
     /// segment, which would silently include other videos' segments).

@@ -69,7 +69,7 @@ public class PickleReaderTests
         // make_fixtures.py pickles {"vidA": Clip()}, an instance of a class: it must not be accepted.
         string message = Assert.Throws<InvalidDataException>(() => SentencifiedCaptions.ReadPickle(Fixture("object.pkl"))).Message;
         Assert.Contains("object.pkl", message);
-        Assert.Contains("Clip", message);
+        Assert.Contains("root['vidA'] is a pickled Python object of class __main__.Clip", message);
 
         using var dir = new TempFolder();
         string garbage = dir.Write("g.pkl", new byte[] { 0x80, 4, 0x95, 1 });

@@ -33,7 +33,7 @@ internal static class PickleData
         {
             throw new InvalidDataException($"{path}: not a readable pickle of plain data: {e.Message}", e);
         }
-        return Normalise(raw, path, "the top level");
+        return Normalise(raw, path, "root");
     }
 
     private static object? Normalise(object? value, string path, string where) => value switch
@@ -60,7 +60,7 @@ internal static class PickleData
             object key = Normalise(entry.Key, path, $"a key of {where}") ?? throw new InvalidDataException($"{path}: {where} has a None key.");
             if (key is not (string or long or double or bool))
                 throw new InvalidDataException($"{path}: {where} has a key of type {key.GetType().Name}; expected str or int.");
-            result[key] = Normalise(entry.Value, path, $"{where}[{key}]");
+            result[key] = Normalise(entry.Value, path, key is string text ? $"{where}['{text}']" : $"{where}[{key}]");
         }
         return result;
     }

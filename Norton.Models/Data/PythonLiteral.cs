@@ -50,6 +50,7 @@ internal sealed class PythonLiteral
         char c = _text[_pos];
         if (c is '\'' or '"') return String();
         if (c == '(') return Tuple();
+        if (c == '[') throw new FormatException("Structured dtypes (a list descr) are not supported");
         if (c == '-' || char.IsAsciiDigit(c)) return Integer();
         foreach (var (word, value) in new (string, object?)[] { ("True", true), ("False", false), ("None", null) })
             if (string.CompareOrdinal(_text, _pos, word, 0, word.Length) == 0)
