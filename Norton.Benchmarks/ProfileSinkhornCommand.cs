@@ -9,7 +9,7 @@ namespace Norton.Benchmarks;
 /// <c>profile-sinkhorn</c>: times <see cref="Sinkhorn.Solve"/> on a batch of random problems and prints one JSON line
 /// with the median and the arguments. With <c>--bucket</c> the scores and p are uniform in [0, 1] (Norton's
 /// video-paragraph problems, default epsilon 0.1), without it N(0, 3^2) logits (the clip-caption problem, default
-/// epsilon 1).
+/// epsilon 1). <c>--batch 0</c> solves one unbatched problem.
 /// </summary>
 public static class ProfileSinkhornCommand
 {
@@ -22,7 +22,7 @@ public static class ProfileSinkhornCommand
     public static int Run(IReadOnlyList<string> args)
     {
         var cl = new CommandLine(args, "bucket");
-        long batch = cl.Integer("batch", min: 1), rows = cl.Integer("rows", min: 1), cols = cl.Integer("cols", min: 1);
+        long batch = cl.Integer("batch", min: 0), rows = cl.Integer("rows", min: 1), cols = cl.Integer("cols", min: 1);
         bool bucket = cl.Flag("bucket");
         int iterations = (int)cl.Integer("iterations", min: 0);
         long runs = cl.Integer("runs", min: 1);

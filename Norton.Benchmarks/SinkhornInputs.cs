@@ -9,12 +9,13 @@ public static class SinkhornInputs
 {
     /// <summary>
     /// Video-paragraph bucket problems: (batch, rows, cols) fused similarities uniform in [0, 1] and one bucket value p
-    /// uniform in [0, 1] (Norton's p is one k-th smallest diagonal entry for the whole batch).
+    /// uniform in [0, 1] (Norton's p is one k-th smallest diagonal entry for the whole batch); (rows, cols) when batch is 0.
     /// </summary>
     public static (Tensor Scores, PromptBucket Bucket) BucketProblems(long batch, long rows, long cols, ScalarType dtype, Device device, long seed)
     {
         using var gen = new Generator((ulong)seed);
-        var scores = rand([batch, rows, cols], dtype: dtype, generator: gen).to(device);
+        long[] shape = batch > 0 ? [batch, rows, cols] : [rows, cols];
+        var scores = rand(shape, dtype: dtype, generator: gen).to(device);
         var p = rand([1], dtype: dtype, generator: gen).squeeze(0).to(device);
         return (scores, PromptBucket.FromTensor(p));
     }

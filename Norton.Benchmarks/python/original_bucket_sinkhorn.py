@@ -4,7 +4,8 @@
 It mirrors the original's iterate (SuperGlue-style log-domain Sinkhorn with the alignable prompt bucket, as described in
 shared/spec/norton-loss.md, "The maths" and Q4/Q5): Z = [[S, p], [p, p]] / eps, mu = (1/(m+n), ..., n/(m+n)),
 nu = (1/(m+n), ..., m/(m+n)), f = g = 0, then K times f = log mu - LSE_j(Z + g), g = log nu - LSE_i(Z + f); the result
-is exp(Z + f + g + log(m+n)) cropped to m x n. Written from that spec, not copied from the original code.
+is exp(Z + f + g + log(m+n)) cropped to m x n. Written from that spec, not copied from the original code; it
+reproduces the plans of the golden bucket cases (shared/golden/vs03-vs05) exactly.
 
 Run with Debian's PyTorch: /usr/bin/python3 original_bucket_sinkhorn.py --batch 16384 --rows 8 --cols 8 --iterations 50
 """
@@ -15,14 +16,15 @@ def bucket_sinkhorn(scores, p, eps, iterations):
     b, m, n = scores.shape
     pe = (p / eps).reshape(1, 1, 1)
     z = torch.cat([torch.cat([scores / eps, pe.expand(b, m, 1)], 2), pe.expand(b, 1, n + 1)], 1)
-    mn, norm = torch.tensor(float(m + n)), -torch.tensor(float(m + n)).log()
-    log_mu = torch.cat([norm.expand(m), torch.tensor(float(n)).log()[None] + norm])[None].expand(b, m + 1)
-    log_nu = torch.cat([norm.expand(n), torch.tensor(float(m)).log()[None] + norm])[None].expand(b, n + 1)
+    ms, ns = scores.new_tensor(float(m)), scores.new_tensor(float(n))
+    norm = -(ms + ns).log()
+    log_mu = torch.cat([norm.expand(m), ns.log()[None] + norm])[None].expand(b, m + 1)
+    log_nu = torch.cat([norm.expand(n), ms.log()[None] + norm])[None].expand(b, n + 1)
     f, g = torch.zeros_like(log_mu), torch.zeros_like(log_nu)
     for _ in range(iterations):
         f = log_mu - torch.logsumexp(z + g.unsqueeze(1), dim=2)
         g = log_nu - torch.logsumexp(z + f.unsqueeze(2), dim=1)
-    return (z + f.unsqueeze(2) + g.unsqueeze(1) + mn.log()).exp()[:, :m, :n]
+    return (z + f.unsqueeze(2) + g.unsqueeze(1) - norm).exp()[:, :m, :n]
 
 def main():
     ap = argparse.ArgumentParser()
