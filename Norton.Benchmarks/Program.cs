@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 namespace Norton.Benchmarks;
 
 /// <summary>
-/// Entry point: <c>profile-sinkhorn ...</c> prints one JSON line; anything else (or nothing) goes to BenchmarkDotNet's
+/// Entry point: <c>profile-sinkhorn ...</c> and <c>profile-loss ...</c> print one JSON line each; anything else (or nothing) goes to BenchmarkDotNet's
 /// switcher, e.g. <c>--filter '*Sinkhorn*'</c>, <c>--job short</c>, <c>--list flat</c>.
 /// </summary>
 public static class Program
@@ -15,6 +15,8 @@ public static class Program
         {
             case "profile-sinkhorn":
                 return Command(() => ProfileSinkhornCommand.Run(args[1..]), ProfileSinkhornCommand.Usage);
+            case "profile-loss":
+                return Command(() => ProfileLossCommand.Run(args[1..]), ProfileLossCommand.Usage);
             default:
                 BenchmarkEnvironment.Initialize();
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
