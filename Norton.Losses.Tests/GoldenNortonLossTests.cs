@@ -9,12 +9,12 @@ namespace Norton.Losses.Tests;
 /// <summary>Every <c>norton_loss</c> case of ../shared/golden and of each NORTON_GOLDEN_DIRS folder.</summary>
 public class GoldenNortonLossTests
 {
-    public static TheoryData<string> Cases => GoldenCase.Paths("norton_loss");
+    public static TheoryData<CaseRef> Cases => GoldenCase.Paths("norton_loss");
 
     /// <summary>The case's own dtype against <c>expected</c> (FORMAT.md tolerance rule).</summary>
     [Theory]
     [MemberData(nameof(Cases))]
-    public void MatchesExpected(string path)
+    public void MatchesExpected(CaseRef path)
     {
         var c = GoldenCase.Load(path);
         CompareAll(c, c.Get("expected"), c.DType, c.DType);
@@ -23,7 +23,7 @@ public class GoldenNortonLossTests
     /// <summary>float32 cases: the same inputs in float64 against <c>expected_float64_from_same_inputs</c>.</summary>
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Float32CasesMatchTheirFloat64Expectation(string path)
+    public void Float32CasesMatchTheirFloat64Expectation(CaseRef path)
     {
         var c = GoldenCase.Load(path);
         if (c.DType != ScalarType.Float32 || !c.Has("expected_float64_from_same_inputs")) return;

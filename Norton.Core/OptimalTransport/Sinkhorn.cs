@@ -10,7 +10,8 @@ namespace Norton.Core.OptimalTransport;
 /// then columns, so column marginals are exact after the last sweep.
 /// </summary>
 /// <remarks>
-/// <para>Half-precision scores are solved in float32 and the outputs returned in the input dtype; float64 stays float64.
+/// <para>Half-precision scores are solved in float32 and the plans returned in the input dtype (potentials stay float32);
+/// float64 stays float64.
 /// The device of the scores is kept. Ragged batches use the problem's masks. A <see cref="KlRelaxation"/> damps each
 /// update by <c>tau/(tau+epsilon)</c>. <see cref="EpsilonAnnealing"/> rescales the potentials when epsilon changes so
 /// that <c>epsilon * f</c> is carried over.</para>
@@ -71,9 +72,11 @@ public static class Sinkhorn
         var logPlan = p.HasBucket ? full.narrow(1, 0, p.Rows).narrow(2, 0, p.Columns) : full;
 
         Tensor Out(Tensor t) => (p.Batched ? t : t.squeeze(0)).to(inputType).MoveToOuterDisposeScope();
+        // Potentials reach |scores|/epsilon, far beyond half precision's range: they stay in the compute dtype.
+        Tensor OutPotential(Tensor t) => (p.Batched ? t : t.squeeze(0)).MoveToOuterDisposeScope();
         var outLog = Out(logPlan);
         var outPlan = outLog.exp().MoveToOuterDisposeScope();
-        return new SinkhornResult(outLog, outPlan, augmented is null ? null : Out(augmented), Out(raw.F), Out(raw.G),
+        return new SinkhornResult(outLog, outPlan, augmented is null ? null : Out(augmented), OutPotential(raw.F), OutPotential(raw.G),
             raw.Iterations,
             (p.Batched ? raw.ProblemIterations : raw.ProblemIterations.squeeze(0)).MoveToOuterDisposeScope(),
             (p.Batched ? raw.Error : raw.Error.squeeze(0)).MoveToOuterDisposeScope(),

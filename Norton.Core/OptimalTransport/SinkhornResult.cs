@@ -43,7 +43,8 @@ public sealed class SinkhornResult : IDisposable
 
     /// <summary>
     /// Row potentials (B, m) of the (augmented) problem in units of the scaled kernel <c>scores/epsilon</c>
-    /// (multiply by epsilon for OTT-JAX's units). Pass them back as a warm start.
+    /// (multiply by epsilon for OTT-JAX's units), in the compute dtype (float32 for half-precision scores, whose range
+    /// they exceed). Pass them back as a warm start.
     /// </summary>
     public Tensor F { get; }
 
