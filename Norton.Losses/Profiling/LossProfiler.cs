@@ -10,7 +10,9 @@ namespace Norton.Losses.Profiling;
 /// <param name="PeakProcessBytes">Whole-process peak resident memory (Linux VmHWM) since the high-water mark was
 /// last reset; -1 where it cannot be read.</param>
 /// <param name="Loss">The loss value.</param>
-public readonly record struct LossProfile(double ForwardSeconds, double BackwardSeconds, long PeakProcessBytes, double Loss)
+/// <param name="CpuSeconds">Processor time the whole process used during forward + backward (all threads); on a
+/// machine shared with other work, CpuSeconds / threads estimates the uncontended wall time.</param>
+public readonly record struct LossProfile(double ForwardSeconds, double BackwardSeconds, long PeakProcessBytes, double Loss, double CpuSeconds)
 {
     /// <summary>Forward + backward.</summary>
     public double TotalSeconds => ForwardSeconds + BackwardSeconds;
@@ -65,13 +67,17 @@ public static class LossProfiler
         ArgumentNullException.ThrowIfNull(inputs);
         inputs.ZeroGrad();
         using var scope = NewDisposeScope();
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         using var output = loss.Forward(inputs.Video, inputs.Text);
         double forward = clock.Elapsed.TotalSeconds;
         clock.Restart();
         output.Loss.backward();
         double backward = clock.Elapsed.TotalSeconds;
-        return new LossProfile(forward, backward, PeakResidentBytes(), output.Loss.to(ScalarType.Float64).item<double>());
+        process.Refresh();
+        double cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
+        return new LossProfile(forward, backward, PeakResidentBytes(), output.Loss.to(ScalarType.Float64).item<double>(), cpuSeconds);
     }
 
     /// <summary>Whole-process peak resident memory (VmHWM), or -1 where /proc is not available.</summary>
