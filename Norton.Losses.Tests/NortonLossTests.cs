@@ -160,4 +160,15 @@ public class NortonLossTests
         Assert.Equal(new long[] { 4, 4, 4 }, o.VideoParagraph.LogPlanAugmented!.shape);
         Assert.True(double.IsFinite(o.Loss.item<double>()));
     }
+
+    [Fact]
+    public void ForwardLeavesOnlyItsOutputAlive()
+    {
+        var (v, t) = Batch(n: 12, requiresGrad: true);
+        using var loss = new NortonLoss(Small);
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        using (var o = loss.Forward(v, t, diagnostics: true))
+            Assert.True(DisposeScopeManager.Statistics.ThreadTotalLiveCount > before);
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
 }

@@ -133,6 +133,6 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
             throw new ArgumentException(
                 $"k = int(PromptRatio * N) = int({ratio} * {n}) = {k} is out of range [1, {n}] (the original's kthvalue fails): " +
                 "use more clips per batch or a larger PromptRatio.", "video");
-        return PromptBucket.RankFromRatio(ratio, n);
+        return k;
     }
 }
