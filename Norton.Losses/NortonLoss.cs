@@ -29,7 +29,7 @@ public sealed class NortonLoss : nn.Module<VideoFeatures, TextFeatures, NortonLo
     {
         Options = options ?? NortonLossOptions.Paper;
         Options.Validate();
-        clip_caption = new ClipCaptionLoss(Options.Beta, Options.SinkhornIterations);
+        clip_caption = new ClipCaptionLoss(Options.Beta, Options.SinkhornIterations, Options.MimicFloat32Constants);
         video_paragraph = Options.SequenceContrastWeight is null ? null : new VideoParagraphLoss(Options);
         RegisterComponents();
     }

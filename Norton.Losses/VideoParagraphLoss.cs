@@ -97,7 +97,9 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
             if (diagnostics) sinkhorn = new SinkhornDiagnostics(solved);
         }
 
-        var temperature = logit_scale.to(computeType).clamp(_options.LogitScaleMin, _options.LogitScaleMax).exp();
+        // The original's parameter is float32 (spec Q9); MimicFloat32Constants computes the temperature that way.
+        var scaleType = _options.MimicFloat32Constants ? ScalarType.Float32 : computeType;
+        var temperature = logit_scale.to(scaleType).clamp(_options.LogitScaleMin, _options.LogitScaleMax).exp().to(computeType);
         var logits = temperature * (plan * blocks).sum([1L, 2L]).reshape(g, g);
         var labels = arange(g, dtype: ScalarType.Int64, device: logits.device);
         var lossT = cross_entropy(logits, labels);          // paragraph -> video
