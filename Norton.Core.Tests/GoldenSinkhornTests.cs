@@ -9,11 +9,11 @@ namespace Norton.Core.Tests;
 /// <summary>Every <c>sinkhorn_*</c> case of ../shared/golden and of each NORTON_GOLDEN_DIRS folder.</summary>
 public class GoldenSinkhornTests
 {
-    public static TheoryData<string> Cases => GoldenCase.Paths("sinkhorn_");
+    public static TheoryData<CaseRef> Cases => GoldenCase.Paths("sinkhorn_");
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void MatchesOriginal(string path)
+    public void MatchesOriginal(CaseRef path)
     {
         var c = GoldenCase.Load(path);
         using var scope = NewDisposeScope();
@@ -44,7 +44,7 @@ public class GoldenSinkhornTests
     public void AllVisibleSinkhornCasesAreFound()
     {
         // The visible folder has 5 Sinkhorn cases (FORMAT.md); more may come from NORTON_GOLDEN_DIRS.
-        int count = Cases.Count<object[]>();
+        int count = Cases.Count;
         Assert.True(count >= 5, $"found {count} sinkhorn cases");
     }
 }

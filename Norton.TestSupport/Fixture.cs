@@ -71,9 +71,12 @@ public sealed class Fixture : IDisposable
     /// Every fixture folder of the given kind (e.g. <c>s3d</c>) in ../shared/fixtures and in each folder of
     /// <c>NORTON_FIXTURE_DIRS</c> (same layout: kind/fixture), as xunit theory rows (full paths).
     /// </summary>
-    public static TheoryData<string> Folders(string kind)
+    public static TheoryData<CaseRef> Folders(string kind) => new(All(kind));
+
+    /// <summary>The same folders as <see cref="Folders"/>, as a list.</summary>
+    public static IReadOnlyList<CaseRef> All(string kind)
     {
-        var data = new TheoryData<string>();
+        var data = new List<CaseRef>();
         foreach (string root in TestEnvironment.FoldersFrom(Path.Combine(TestEnvironment.SharedDirectory, "fixtures"), "NORTON_FIXTURE_DIRS"))
         {
             if (!Directory.Exists(root))
@@ -82,7 +85,7 @@ public sealed class Fixture : IDisposable
             if (!Directory.Exists(kindDir)) continue;
             foreach (string dir in Directory.EnumerateDirectories(kindDir).OrderBy(d => d, StringComparer.Ordinal))
                 if (File.Exists(Path.Combine(dir, "meta.json")))
-                    data.Add(Path.GetFullPath(dir));
+                    data.Add(new CaseRef(Path.GetFullPath(dir)));
         }
         return data;
     }

@@ -41,9 +41,12 @@ public sealed class GoldenCase
     /// Every <c>*.json</c> case (index.json excluded) in ../shared/golden and in each folder of
     /// <c>NORTON_GOLDEN_DIRS</c> whose kind starts with <paramref name="kindPrefix"/>, as xunit theory rows (full paths).
     /// </summary>
-    public static TheoryData<string> Paths(string kindPrefix)
+    public static TheoryData<CaseRef> Paths(string kindPrefix) => new(All(kindPrefix));
+
+    /// <summary>The same cases as <see cref="Paths"/>, as a list.</summary>
+    public static IReadOnlyList<CaseRef> All(string kindPrefix)
     {
-        var data = new TheoryData<string>();
+        var data = new List<CaseRef>();
         foreach (string folder in TestEnvironment.FoldersFrom(System.IO.Path.Combine(TestEnvironment.SharedDirectory, "golden"), "NORTON_GOLDEN_DIRS"))
         {
             if (!Directory.Exists(folder))
@@ -54,7 +57,7 @@ public sealed class GoldenCase
                 using var stream = File.OpenRead(file);
                 using var doc = JsonDocument.Parse(stream);
                 if (doc.RootElement.TryGetProperty("kind", out var kind) && kind.GetString()!.StartsWith(kindPrefix, StringComparison.Ordinal))
-                    data.Add(System.IO.Path.GetFullPath(file));
+                    data.Add(new CaseRef(System.IO.Path.GetFullPath(file)));
             }
         }
         return data;

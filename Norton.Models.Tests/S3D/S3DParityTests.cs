@@ -11,7 +11,7 @@ namespace Norton.Models.Tests.S3D;
 /// <summary>S3D-G against the fixtures made by running the original s3dg.py (shared/fixtures/s3d).</summary>
 public class S3DParityTests
 {
-    public static TheoryData<string> Fixtures => Fixture.Folders("s3d");
+    public static TheoryData<CaseRef> Fixtures => Fixture.Folders("s3d");
 
     // README: max|a-b| <= 1e-3 * max|expected| for output, mixed_5c, chanmean.* and map.*.
     private const double RelativeToMax = 1e-3;
@@ -30,7 +30,7 @@ public class S3DParityTests
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void ForwardMatchesOriginal(string folder)
+    public void ForwardMatchesOriginal(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         using var model = LoadModel(fx);
@@ -60,7 +60,7 @@ public class S3DParityTests
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void Float64ForwardMatchesOriginalFloat64(string folder)
+    public void Float64ForwardMatchesOriginalFloat64(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         if (!fx.Has("video_embedding_float64")) return;
@@ -76,7 +76,7 @@ public class S3DParityTests
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void StateDictKeysAndShapesEqualTheOriginal(string folder)
+    public void StateDictKeysAndShapesEqualTheOriginal(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         var expected = ExpectedKeys(fx.Meta).Where(k => !k.Key.StartsWith(SentenceEmbedding.CheckpointPrefix, StringComparison.Ordinal)).ToList();

@@ -12,11 +12,11 @@ namespace Norton.Models.Tests.S3D;
 /// <summary>S3D's Sentence_Embedding and its tokeniser against shared/fixtures/s3d-text.</summary>
 public class SentenceEmbeddingParityTests
 {
-    public static TheoryData<string> Fixtures => Fixture.Folders("s3d-text");
+    public static TheoryData<CaseRef> Fixtures => Fixture.Folders("s3d-text");
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void TokenIdsMatchExactly(string folder)
+    public void TokenIdsMatchExactly(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         var tokenizer = S3DWordTokenizer.FromNpy(DictionaryPath(fx));
@@ -28,7 +28,7 @@ public class SentenceEmbeddingParityTests
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void DictionaryReadsLikeNumpy(string folder)
+    public void DictionaryReadsLikeNumpy(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         if (!fx.Meta.GetProperty("dictionary").TryGetProperty("words", out var listed)) return; // only some fixtures list them
@@ -39,7 +39,7 @@ public class SentenceEmbeddingParityTests
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void EmbeddingMatchesOriginal(string folder)
+    public void EmbeddingMatchesOriginal(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         var (rtol, atol) = MetaTolerance(fx);
@@ -62,7 +62,7 @@ public class SentenceEmbeddingParityTests
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void LoadsAsTextModuleOfS3DByCheckpointKeys(string folder)
+    public void LoadsAsTextModuleOfS3DByCheckpointKeys(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         var (rtol, atol) = MetaTolerance(fx);
@@ -82,7 +82,7 @@ public class SentenceEmbeddingParityTests
 
     [Theory]
     [MemberData(nameof(Fixtures))]
-    public void StateDictKeysAndShapesEqualTheCheckpointsWithoutPrefix(string folder)
+    public void StateDictKeysAndShapesEqualTheCheckpointsWithoutPrefix(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         using var model = NewModel(fx);

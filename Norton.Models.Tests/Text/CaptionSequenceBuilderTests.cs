@@ -114,8 +114,8 @@ public class CaptionSequenceBuilderTests
     {
         // (folder, max_video_len) of the VideoCLIP tower fixtures whose caps/cmasks follow the §1.1 layout.
         var data = new TheoryData<string, int>();
-        foreach (string folder in (IEnumerable<string>)Fixture.Folders("videoclip-text")) data.Add(folder, 0);
-        foreach (string folder in (IEnumerable<string>)Fixture.Folders("videoclip-video")) data.Add(folder, 8);
+        foreach (string folder in Fixture.All("videoclip-text")) data.Add(folder, 0);
+        foreach (string folder in Fixture.All("videoclip-video")) data.Add(folder, 8);
         return data;
     }
 

@@ -6,11 +6,11 @@ namespace Norton.Models.Tests.Text;
 
 public class MiniLmOracleTokenizationTests
 {
-    public static TheoryData<string> Folders => Fixture.Folders("minilm-oracle");
+    public static TheoryData<CaseRef> Folders => Fixture.Folders("minilm-oracle");
 
     [Theory]
     [MemberData(nameof(Folders))]
-    public void ReproducesTheFixtureInputIds(string folder)
+    public void ReproducesTheFixtureInputIds(CaseRef folder)
     {
         using var fx = Fixture.Load(folder);
         string[] sentences = fx.Meta.GetProperty("sentences").EnumerateArray().Select(s => s.GetString()!).ToArray();

@@ -1,0 +1,120 @@
+using Norton.Core.Validation;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Norton.Losses;
+
+/// <summary>
+/// Norton's fine-grained clip-caption similarity (Eq. 5): the frame-word log-sum-exp in both directions,
+/// before min-max normalisation, [text, video].
+/// </summary>
+/// <remarks>
+/// <para>With <c>s = &lt;unit(word a,t), unit(frame b,v)&gt;</c>, <c>Tv_a</c> valid words, <c>Vv_b</c> valid frames and
+/// padded lengths T, V (<see cref="FineGrainedPadding.Original"/>):</para>
+/// <para><c>t2v[a,b] = (sum_{t valid} alpha*LSE_{v valid}(s/alpha) + (T - Tv_a)*alpha*log Vv_b) / Tv_a</c>,</para>
+/// <para><c>v2t[a,b] = (sum_{v valid} alpha*LSE_{t valid}(s/alpha) + (V - Vv_b)*alpha*log Tv_a) / Vv_b</c>;</para>
+/// <para><see cref="FineGrainedPadding.IgnorePadded"/> drops the padded terms and averages over valid slots.</para>
+/// <para>Memory and work: only valid words and frames enter the products (the padded slots' terms are closed-form).
+/// They are packed into two matrices ordered by valid count and multiplied block by block under
+/// <see cref="MemoryBudgetBytes"/>; the log-sum-exp reductions run on each block and only N x N sums are kept. The
+/// backward is hand-written and recomputes each block's product, so neither direction ever holds the
+/// N x N x T x V tensor. Values and gradients equal the direct computation up to round-off.</para>
+/// <para>float16/bfloat16 features are computed in float32 (results float32); float64 stays float64.</para>
+/// </remarks>
+public sealed class FineGrainedSimilarity
+{
+    /// <summary>Default budget for the product blocks: 64 MiB.</summary>
+    public const long DefaultMemoryBudgetBytes = 64L << 20;
+
+    /// <summary>Creates the operator.</summary>
+    /// <param name="alpha">Temperature of the log-sum-exp (Norton's <c>alpha_lse</c>, paper 1); finite and &gt; 0.</param>
+    /// <param name="padding">Arithmetic of padded slots; <see cref="FineGrainedPadding.Original"/> for parity with Norton.</param>
+    /// <param name="memoryBudgetBytes">Budget for the product blocks (at least 1 KiB); larger blocks run faster.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
+    public FineGrainedSimilarity(double alpha = 1.0, FineGrainedPadding padding = FineGrainedPadding.Original,
+        long memoryBudgetBytes = DefaultMemoryBudgetBytes)
+    {
+        Guard.Positive(alpha, nameof(alpha));
+        if (!Enum.IsDefined(padding))
+            throw new ArgumentOutOfRangeException(nameof(padding), padding, $"padding must be a FineGrainedPadding value, but is {(int)padding}.");
+        Guard.AtLeast(memoryBudgetBytes, 1024, nameof(memoryBudgetBytes));
+        Alpha = alpha;
+        Padding = padding;
+        MemoryBudgetBytes = memoryBudgetBytes;
+    }
+
+    /// <summary>Log-sum-exp temperature.</summary>
+    public double Alpha { get; }
+
+    /// <summary>Arithmetic of padded slots.</summary>
+    public FineGrainedPadding Padding { get; }
+
+    /// <summary>Budget for the product blocks, bytes.</summary>
+    public long MemoryBudgetBytes { get; }
+
+    /// <summary>Computes (t2v, v2t), both (N_text, N_video), differentiable w.r.t. the word and frame features.</summary>
+    /// <param name="text">Captions; <see cref="TextFeatures.Words"/> required.</param>
+    /// <param name="video">Videos; <see cref="VideoFeatures.Frames"/> required.</param>
+    /// <exception cref="ArgumentException">Missing token features, D or dtype differ, a mask is not 0/1, a row has no
+    /// valid slot, a feature is not finite, or a valid slot's feature is all zeros (its direction is undefined).</exception>
+    public (Tensor TextToVideo, Tensor VideoToText) Compute(TextFeatures text, VideoFeatures video)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(video);
+        text.ValidateValues(withWords: true);
+        video.ValidateValues(withFrames: true);
+        var words = text.Words!;
+        var frames = video.Frames!;
+        if (words.shape[2] != frames.shape[2])
+            throw new ArgumentException($"text.Words has D = {words.shape[2]} but video.Frames has D = {frames.shape[2]}; they must match.", nameof(video));
+        if (words.dtype != frames.dtype)
+            throw new ArgumentException($"text.Words is {words.dtype} but video.Frames is {frames.dtype}; they must match.", nameof(video));
+
+        using var scope = NewDisposeScope();
+        var computeType = words.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        var textMask = TokenFeatureChecks.BoolMask(words, text.Mask, "text.Mask");
+        var videoMask = TokenFeatureChecks.BoolMask(frames, video.Mask, "video.Mask");
+        TokenFeatureChecks.ValidCounts(textMask, "text.Mask");
+        TokenFeatureChecks.ValidCounts(videoMask, "video.Mask");
+        long T = words.shape[1], V = frames.shape[1];
+
+        var plan = FineGrainedPlan.Create(textMask.cpu().data<bool>().ToArray(), T, videoMask.cpu().data<bool>().ToArray(), V,
+            Alpha, computeType == ScalarType.Float64 ? 8 : 4, MemoryBudgetBytes);
+        CheckDirections(words, textMask, "text.Words");
+        CheckDirections(frames, videoMask, "video.Frames");
+        var sums = FineGrainedLseFunction.apply(words.to(computeType).reshape(-1, words.shape[2]),
+            frames.to(computeType).reshape(-1, frames.shape[2]), plan);
+        var device = words.device;
+        var textRank = tensor(plan.Text.Rank, device: device);
+        var videoRank = tensor(plan.Video.Rank, device: device);
+        var t2vSum = sums[0].index_select(0, textRank).index_select(1, videoRank);
+        var v2tSum = sums[1].index_select(0, textRank).index_select(1, videoRank);
+
+        var nWords = tensor(plan.Text.Counts, device: device).to(computeType).unsqueeze(1);     // (Nt, 1)
+        var nFrames = tensor(plan.Video.Counts, device: device).to(computeType).unsqueeze(0);   // (1, Nv)
+        Tensor t2v, v2t;
+        if (Padding == FineGrainedPadding.Original)
+        {
+            // Q3: each padded word adds alpha*log(#valid frames), each padded frame alpha*log(#valid words).
+            t2v = (t2vSum + (T - nWords) * (Alpha * nFrames.log())) / nWords;
+            v2t = (v2tSum + (V - nFrames) * (Alpha * nWords.log())) / nFrames;
+        }
+        else
+        {
+            t2v = t2vSum / nWords;
+            v2t = v2tSum / nFrames;
+        }
+        return (t2v.MoveToOuterDisposeScope(), v2t.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Throws if a valid slot's feature is all zeros: its unit vector (direction) is undefined.</summary>
+    private static void CheckDirections(Tensor tokens, Tensor validMask, string name)
+    {
+        using var scope = NewDisposeScope();
+        var bad = (tokens.norm(-1) == 0).logical_and(validMask);
+        if (!bad.any().item<bool>()) return;
+        var at = bad.nonzero()[0];
+        throw new ArgumentException(
+            $"{name}[{at[0].item<long>()}, {at[1].item<long>()}] is a valid slot whose feature is all zeros; its direction (unit vector) is undefined.", name);
+    }
+}

@@ -1,0 +1,33 @@
+using static TorchSharp.torch;
+
+namespace Norton.Losses;
+
+/// <summary>Small operations shared by the loss branches, written as the original computes them.</summary>
+internal static class SimilarityMath
+{
+    /// <summary>Rows scaled to unit L2 norm, <c>x / ||x||</c> (a zero row is rejected by the caller's checks).</summary>
+    public static Tensor Unit(Tensor x) => x / x.norm(-1, keepdim: true);
+
+    /// <summary>
+    /// Global min-max normalisation over the whole matrix (spec Q2): <c>(x - min x)/(max x - min x)</c>; the gradient
+    /// flows through the extreme entries (split evenly among ties).
+    /// </summary>
+    public static Tensor MinMax(Tensor x)
+    {
+        var lo = x.min();
+        var hi = x.max();
+        return (x - lo) / (hi - lo);
+    }
+
+    /// <summary>The compute dtype of a feature dtype: float16/bfloat16 run in float32, others unchanged.</summary>
+    public static ScalarType ComputeType(ScalarType t) =>
+        t == ScalarType.Float16 || t == ScalarType.BFloat16 ? ScalarType.Float32 : t;
+
+    /// <summary>Throws unless a matrix has no zero row (the original returns NaN for them, spec Q7).</summary>
+    public static void NonZeroRows(Tensor norms, string name)
+    {
+        var zero = (norms == 0).flatten();
+        if (zero.any().item<bool>())
+            throw new ArgumentException($"{name} row {zero.nonzero()[0, 0].item<long>()} is all zeros; its direction (unit vector) is undefined.", name);
+    }
+}

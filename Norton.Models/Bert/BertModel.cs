@@ -1,0 +1,64 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Norton.Models.Bert;
+
+/// <summary>
+/// An HF-BERT-3.4 encoder (<c>transformers.BertModel</c>): embeddings, post-LN layers, pooler. Module paths equal the
+/// HF state-dict keys (<c>embeddings.*</c>, <c>encoder.layer.N.*</c>, <c>pooler.*</c>). VideoCLIP's text tower is
+/// this model at bert-base-uncased size.
+/// </summary>
+public sealed class BertModel : nn.Module<Tensor, Tensor, BertModelOutput>
+{
+#pragma warning disable IDE1006 // field names are the PyTorch attribute names, so state dicts load by name
+    private readonly BertEmbeddings embeddings;
+    private readonly BertEncoder encoder;
+    private readonly BertPooler pooler;
+#pragma warning restore IDE1006
+
+    /// <summary>Builds the encoder (random weights: load a checkpoint before use).</summary>
+    /// <param name="config">Sizes.</param>
+    /// <param name="device">Where the weights live (<c>torch.META</c> builds the structure without storage).</param>
+    public BertModel(BertConfig config, Device? device = null) : base(nameof(BertModel))
+    {
+        Config = config ?? throw new ArgumentNullException(nameof(config));
+        embeddings = new BertEmbeddings(config, device);
+        encoder = new BertEncoder(config, device);
+        pooler = new BertPooler(config, device);
+        RegisterComponents();
+    }
+
+    /// <summary>The sizes this model was built with.</summary>
+    public BertConfig Config { get; }
+
+    /// <summary>Encodes token ids with token type 0 and positions 0..L−1.</summary>
+    /// <param name="inputIds">(B, L) int64 ids in [0, vocab).</param>
+    /// <param name="attentionMask">(B, L) bool or 0/1 integers: false keys are masked (additive −10000).</param>
+    /// <exception cref="ArgumentException">Wrong rank, dtype or batch size, L longer than the position table, ids
+    /// outside the vocabulary.</exception>
+    public override BertModelOutput forward(Tensor inputIds, Tensor attentionMask) => Encode(inputIds, attentionMask, false);
+
+    /// <summary>As <see cref="forward"/>; with <paramref name="outputHiddenStates"/> also returns the embedding output and
+    /// every layer's output.</summary>
+    public BertModelOutput Encode(Tensor inputIds, Tensor attentionMask, bool outputHiddenStates)
+    {
+        InputChecks.TokenIds(inputIds, Config.VocabSize, nameof(inputIds));
+        InputChecks.Mask(attentionMask, inputIds.shape, nameof(attentionMask));
+        if (inputIds.shape[1] > Config.MaxPositionEmbeddings)
+            throw new ArgumentException(
+                $"inputIds has {inputIds.shape[1]} positions but the position table has {Config.MaxPositionEmbeddings} rows.",
+                nameof(inputIds));
+
+        using var scope = NewDisposeScope();
+        var bias = AttentionMask.Extend(attentionMask, embeddings.WordEmbeddings.weight!.dtype);
+        var embedded = embeddings.forward(inputIds);
+        var hidden = new List<Tensor>();
+        if (outputHiddenStates) hidden.Add(embedded.alias());
+        var last = encoder.Run(embedded, bias, outputHiddenStates ? hidden : null);
+        var pooled = pooler.forward(last);
+        last.MoveToOuterDisposeScope();
+        pooled.MoveToOuterDisposeScope();
+        foreach (var h in hidden) h.MoveToOuterDisposeScope();
+        return new BertModelOutput(last, pooled, hidden);
+    }
+}

@@ -1,0 +1,157 @@
+using System.IO.MemoryMappedFiles;
+using static TorchSharp.torch;
+
+namespace Norton.Models.Data;
+
+/// <summary>
+/// The original's <c>ShardedTensor</c> on disk (model-spec.md §4): a ragged array of items that share a trailing
+/// shape, stored as <c>&lt;prefix&gt;_starts.npy</c> (int64, n+1 offsets) and <c>&lt;prefix&gt;_data.npy</c> (all items
+/// concatenated along axis 0). The data file is memory-mapped, so opening a shard reads only its headers and the
+/// offsets; each item is read from the mapping when asked for.
+/// </summary>
+/// <remarks>Reading items from several threads at once is safe; dispose the shard when done.</remarks>
+public sealed class ShardedTensor : IDisposable
+{
+    private readonly MemoryMappedFile _file;
+    private readonly MemoryMappedViewAccessor _view;
+    private readonly long[] _starts;
+    private readonly long _rowBytes;
+    private readonly long _dataOffset;
+    private bool _disposed;
+
+    private ShardedTensor(string dataPath, NpyHeader header, long[] starts, MemoryMappedFile file, MemoryMappedViewAccessor view)
+    {
+        DataPath = dataPath;
+        ElementType = header.ElementType;
+        ItemShape = header.Shape.Skip(1).ToArray();
+        _starts = starts;
+        _rowBytes = ItemShape.Aggregate((long)header.ElementType.Size(), (a, b) => checked(a * b));
+        _dataOffset = header.DataOffset;
+        _file = file;
+        _view = view;
+    }
+
+    /// <summary>The memory-mapped data file.</summary>
+    public string DataPath { get; }
+
+    /// <summary>Number of items (n).</summary>
+    public int Count => _starts.Length - 1;
+
+    /// <summary>Element type of the data (float16 for the S3D shards, float32/int32 for the caption shards).</summary>
+    public NpyElementType ElementType { get; }
+
+    /// <summary>The shape every row shares, e.g. (512) for features or (32) for caption token ids.</summary>
+    public IReadOnlyList<long> ItemShape { get; }
+
+    /// <summary>Total rows of all items (<c>starts[n]</c>).</summary>
+    public long RowCount => _starts[^1];
+
+    /// <summary>Opens <c>&lt;pathPrefix&gt;_starts.npy</c> and <c>&lt;pathPrefix&gt;_data.npy</c>.</summary>
+    /// <param name="pathPrefix">Path without the suffixes, e.g. <c>feat/val_0</c>.</param>
+    /// <exception cref="FileNotFoundException">A file is missing.</exception>
+    /// <exception cref="InvalidDataException">
+    /// Malformed files: starts not 1-D integers, not starting at 0, decreasing, negative or not ending at the data's
+    /// row count; data of rank 0 or shorter than its header announces. The message names the file.
+    /// </exception>
+    public static ShardedTensor Open(string pathPrefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pathPrefix);
+        string startsPath = pathPrefix + "_starts.npy", dataPath = pathPrefix + "_data.npy";
+        NpyHeader header = NpyFile.ReadHeader(dataPath);
+        if (header.Shape.Count < 1)
+            throw new InvalidDataException($"{dataPath}: expected data with at least one axis (rows), found a 0-d array.");
+        long fileLength = new FileInfo(dataPath).Length;
+        if (fileLength - header.DataOffset < header.DataLength)
+            throw new InvalidDataException(
+                $"{dataPath}: truncated data: shape ({string.Join(", ", header.Shape)}) of {header.ElementType} needs {header.DataLength} bytes after the header, found {Math.Max(fileLength - header.DataOffset, 0)}.");
+        long[] starts = ReadStarts(startsPath, header.Shape[0]);
+
+        var stream = new FileStream(dataPath, FileMode.Open, FileAccess.Read, FileShare.Read);
+        MemoryMappedFile? file = null;
+        try
+        {
+            file = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+            var view = file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            return new ShardedTensor(dataPath, header, starts, file, view);
+        }
+        catch
+        {
+            if (file is null) stream.Dispose();
+            file?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Rows of item <paramref name="index"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Index outside [0, Count).</exception>
+    public long Length(int index)
+    {
+        CheckIndex(index);
+        return _starts[index + 1] - _starts[index];
+    }
+
+    /// <summary>Rows of every item (<c>diff(starts)</c>).</summary>
+    public long[] Lengths()
+    {
+        var lengths = new long[Count];
+        for (int i = 0; i < lengths.Length; i++)
+            lengths[i] = _starts[i + 1] - _starts[i];
+        return lengths;
+    }
+
+    /// <summary>
+    /// Item <paramref name="index"/>, <c>data[starts[i]:starts[i+1]]</c>, as a new CPU tensor of shape
+    /// (rows, item shape…) in the stored element type.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Index outside [0, Count).</exception>
+    /// <exception cref="ObjectDisposedException">The shard was disposed.</exception>
+    public Tensor Read(int index)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        long rows = Length(index);
+        long byteCount = checked(rows * _rowBytes);
+        if (byteCount > Array.MaxLength)
+            throw new InvalidOperationException($"{DataPath}: item {index} has {byteCount} bytes, too many for one read.");
+        var bytes = new byte[byteCount];
+        _view.ReadArray(_dataOffset + _starts[index] * _rowBytes, bytes, 0, bytes.Length);
+        return NpyFile.FromBytes(bytes, ElementType, new[] { rows }.Concat(ItemShape).ToArray());
+    }
+
+    /// <summary>Unmaps the data file.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _view.Dispose();
+        _file.Dispose();
+    }
+
+    private void CheckIndex(int index)
+    {
+        if ((uint)index >= (uint)Count)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"{DataPath} has {Count} items.");
+    }
+
+    private static long[] ReadStarts(string startsPath, long rows)
+    {
+        NpyHeader header = NpyFile.ReadHeader(startsPath);
+        if (header.Shape.Count != 1 || header.ElementType is not (NpyElementType.Int64 or NpyElementType.Int32))
+            throw new InvalidDataException(
+                $"{startsPath}: expected 1-D int64 offsets, found ({string.Join(", ", header.Shape)}) of {header.ElementType}.");
+        if (header.Shape[0] < 1)
+            throw new InvalidDataException($"{startsPath}: expected at least one offset (starts[0] = 0), found none.");
+        using var tensor = NpyFile.Read(startsPath);
+        using var asLong = tensor.to(ScalarType.Int64);
+        long[] starts = asLong.data<long>().ToArray();
+        if (starts[0] != 0)
+            throw new InvalidDataException($"{startsPath}: expected starts[0] = 0, found {starts[0]}.");
+        for (int i = 1; i < starts.Length; i++)
+            if (starts[i] < starts[i - 1])
+                throw new InvalidDataException(
+                    $"{startsPath}: offsets must be non-decreasing; starts[{i}] = {starts[i]} < starts[{i - 1}] = {starts[i - 1]}.");
+        if (starts[^1] != rows)
+            throw new InvalidDataException(
+                $"{startsPath}: the last offset is {starts[^1]}, but the data file has {rows} rows; they must be equal.");
+        return starts;
+    }
+}
