@@ -73,17 +73,23 @@ public sealed class PromptBucketScorer : IParagraphScorer
         var pairs = from p in layout.Videos from v in layout.Videos select (Paragraph: p, Video: v);
         foreach (var group in pairs.GroupBy(x => (x.Paragraph.CaptionCount, x.Video.ClipCount)))
         {
-            var blocks = group
-                .Select(x => s.narrow(0, x.Paragraph.CaptionStart, x.Paragraph.CaptionCount).narrow(1, x.Video.ClipStart, x.Video.ClipCount))
-                .ToArray();
-            var stacked = stack(blocks);
-            double[] scores = Aligner.TransportValues(stacked);
-            float[] flat = stacked.data<float>().ToArray();
-            int size = group.Key.CaptionCount * group.Key.ClipCount;
-            for (int b = 0; b < blocks.Length; b++)
-                _known[new BlockKey(group.Key.CaptionCount, group.Key.ClipCount, flat.AsSpan(b * size, size).ToArray())] = scores[b];
+            int rows = group.Key.CaptionCount, columns = group.Key.ClipCount, size = rows * columns;
+            // Chunks bound the solver's memory (a chunk of 4096 pairs of 8 x 8 needs a few MB per sweep).
+            foreach (var chunk in group.Chunk(PairsPerSolve))
+            {
+                using var chunkScope = NewDisposeScope();
+                var stacked = stack(chunk.Select(x =>
+                    s.narrow(0, x.Paragraph.CaptionStart, rows).narrow(1, x.Video.ClipStart, columns)).ToArray());
+                double[] scores = Aligner.TransportValues(stacked);
+                float[] flat = stacked.data<float>().ToArray();
+                for (int b = 0; b < chunk.Length; b++)
+                    _known[new BlockKey(rows, columns, flat.AsSpan(b * size, size).ToArray())] = scores[b];
+            }
         }
     }
+
+    /// <summary>Pairs solved in one batched Sinkhorn call by <see cref="Precompute"/>.</summary>
+    public const int PairsPerSolve = 4096;
 
     private static float[] Flatten(in SimilarityBlock block)
     {

@@ -43,12 +43,26 @@ public sealed class DemoRunTests : IDisposable
     }
 
     [Fact]
-    public void ASeedGivesTheSameResultsSideBySideOrOneAfterTheOther()
+    public void ASeedGivesTheSameResultsAndAnotherSeedOthers()
     {
         var first = DemoRun.Execute(Tiny("a") with { NoPlots = true }, interactive: false);
-        var second = DemoRun.Execute(Tiny("b") with { NoPlots = true, Sequential = true }, interactive: false);
+        var second = DemoRun.Execute(Tiny("b") with { NoPlots = true }, interactive: false);
+        var other = DemoRun.Execute(Tiny("c") with { NoPlots = true, Seed = 6 }, interactive: false);
         Assert.Equal(first.Norton, second.Norton);
         Assert.Equal(first.InfoNce, second.InfoNce);
+        Assert.NotEqual(first.Norton.BucketValue, other.Norton.BucketValue);
+    }
+
+    [Fact]
+    public void WithOnlyIrrelevantCaptionsTheUndefinedFiguresAreNull()
+    {
+        var outcome = DemoRun.Execute(Tiny("noise") with { Irrelevant = 1, NoPlots = true }, interactive: false);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(outcome.ResultsPath));
+        var norton = json.RootElement.GetProperty("norton");
+        Assert.Equal(JsonValueKind.Null, norton.GetProperty("clip_r1").ValueKind);
+        Assert.Equal(JsonValueKind.Null, norton.GetProperty("alignment_recall").ValueKind);
+        Assert.InRange(norton.GetProperty("paragraph_r1").GetDouble(), 0, 1);
     }
 
     public void Dispose()

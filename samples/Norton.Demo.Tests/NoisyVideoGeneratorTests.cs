@@ -67,6 +67,31 @@ public sealed class NoisyVideoGeneratorTests
     }
 
     [Fact]
+    public void StepsComeFromTheVocabularyAndRecurAcrossVideos()
+    {
+        using var g = new NoisyVideoGenerator(Small with { Steps = 5 });
+        using var set = g.Generate(40, stream: 0);
+        var steps = set.ClipSteps.Cast<int>().ToArray();
+        Assert.All(steps, s => Assert.InRange(s, 0, 4));
+        Assert.Equal(5, steps.Distinct().Count());   // 320 clips over 5 steps: every step recurs
+    }
+
+    [Fact]
+    public void ClipsOfOneStepWithoutDetailsOrNoiseLookAlike()
+    {
+        // One step, no per-clip details, no jitter, no background: every frame of every clip is the same vector.
+        var bare = Small with { Steps = 1, Detail = 0, TokenNoise = 0, Background = 0 };
+        using var g = new NoisyVideoGenerator(bare);
+        using var set = g.Generate(3, stream: 0);
+        var first = set.Frames[0, 0, 0];
+        Assert.True(set.Frames.sub(first).abs().max().item<float>() < 1e-5f);
+        // With details, clips of the same step differ.
+        using var h = new NoisyVideoGenerator(bare with { Detail = 0.5 });
+        using var detailed = h.Generate(3, stream: 0);
+        Assert.True(detailed.Frames[0, 1, 0].sub(detailed.Frames[0, 0, 0]).abs().max().item<float>() > 1e-2f);
+    }
+
+    [Fact]
     public void TruthFollowsTheShiftAndSkipsIrrelevantCaptions()
     {
         using var g = new NoisyVideoGenerator(Small);

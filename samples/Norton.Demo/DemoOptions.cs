@@ -55,10 +55,7 @@ public sealed record DemoOptions
     public int Seed { get; init; }
 
     /// <summary>Folder for results.json and the plots.</summary>
-    public string Output { get; init; } = "demo-output";
-
-    /// <summary>Train the two runs one after the other instead of side by side (two threads).</summary>
-    public bool Sequential { get; init; }
+    public string Output { get; init; } = Path.Combine("artifacts", "demo");
 
     /// <summary>Skip the PNG plots.</summary>
     public bool NoPlots { get; init; }
@@ -84,8 +81,7 @@ public sealed record DemoOptions
           --detail X          how far each clip's own details move it from its step (0.5)
           --token-noise X     noise of each frame and word around its clip's latent (1.0)
           --seed N            seed of data, weights and batch order (0)
-          --output DIR        folder for results.json and the plots (demo-output)
-          --sequential        train the two runs one after the other (default: side by side)
+          --output DIR        folder for results.json and the plots (artifacts/demo)
           --no-plots          skip the PNG plots
           --help              this text
         """;
@@ -124,7 +120,6 @@ public sealed record DemoOptions
                 "--detail" => o with { Detail = Real() },
                 "--seed" => o with { Seed = Int() },
                 "--output" => o with { Output = Value() },
-                "--sequential" => o with { Sequential = true },
                 "--no-plots" => o with { NoPlots = true },
                 _ => throw new ArgumentException($"unknown argument '{flag}' (see --help).", nameof(args)),
             };
@@ -193,6 +188,5 @@ public sealed record DemoOptions
         ["detail"] = Detail,
         ["seed"] = Seed,
         ["output"] = Output,
-        ["sequential"] = Sequential,
     };
 }

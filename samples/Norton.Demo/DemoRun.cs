@@ -27,8 +27,9 @@ internal static class DemoRun
     public static DemoOutcome Execute(DemoOptions options, bool interactive)
     {
         var clock = Stopwatch.StartNew();
-        // One intra-op thread per run: the two runs train side by side on two cores, and every op sums in a fixed
-        // order, so a seed gives the same numbers on any machine with the same libtorch.
+        Norton.Core.Native.NortonNative.EnsureInitialized();   // before the first torch call
+        // One intra-op thread: every op then sums in a fixed order, so a seed gives the same numbers run after run (same
+        // machine, same libtorch); the whole default run takes well under a minute of CPU time this way.
         torch.set_num_threads(1);
         Directory.CreateDirectory(options.Output);
 
@@ -44,23 +45,21 @@ internal static class DemoRun
         };
         int example = ExampleVideo(test);
 
-        void TrainAll(Action<int> progress)
+        void TrainAll(Action<int, Stage> progress)
         {
-            void TrainOne(int r)
+            // One run after the other on this thread. Side by side on two threads would halve the wall time, but
+            // TorchSharp 0.107 lets the finalizer free the temporary Scalar of an op (a + b passes alpha = 1) while the
+            // native op still reads it; another thread's allocations trigger the collections that make this happen, and
+            // two training threads crashed about one run in six that way.
+            for (int r = 0; r < runs.Length; r++)
             {
                 var watch = Stopwatch.StartNew();
-                runs[r].History = trainer.Train(runs[r].Model, runs[r].Loss, train, test, () => progress(r));
+                int run = r;
+                runs[r].History = trainer.Train(runs[r].Model, runs[r].Loss, train, test, () => progress(run, Stage.Step));
+                progress(r, Stage.Evaluating);
                 (runs[r].Results, runs[r].Example) = DemoEvaluator.Evaluate(runs[r].Model, train, test, example);
                 runs[r].Seconds = watch.Elapsed.TotalSeconds;
-            }
-            if (options.Sequential)
-            {
-                TrainOne(0);
-                TrainOne(1);
-            }
-            else
-            {
-                Parallel.For(0, runs.Length, new ParallelOptions { MaxDegreeOfParallelism = runs.Length }, TrainOne);
+                progress(r, Stage.Done);
             }
         }
 
@@ -71,17 +70,40 @@ internal static class DemoRun
                 $"[bold]Norton vs InfoNCE[/]: {options.Videos} training videos x {options.Clips} clips, " +
                 $"{options.Shifted:P0} shifted, {options.Irrelevant:P0} irrelevant captions, {options.Background:P0} background frames/filler words, " +
                 $"{options.Epochs} epochs, seed {options.Seed}");
+            // No auto-refresh: the bar is redrawn from the training thread, so no other thread allocates while torch runs.
             AnsiConsole.Progress()
+                .AutoRefresh(false)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .Start(ctx =>
                 {
-                    var tasks = runs.Select(r => ctx.AddTask(r.Name, maxValue: steps)).ToArray();
-                    TrainAll(r => tasks[r].Increment(1));
+                    // One unit per optimiser step and one for the evaluation.
+                    var tasks = runs.Select(r => ctx.AddTask(r.Name, maxValue: steps + 1)).ToArray();
+                    var redraw = Stopwatch.StartNew();
+                    TrainAll((r, stage) =>
+                    {
+                        var task = tasks[r];
+                        switch (stage)
+                        {
+                            case Stage.Step:
+                                task.Increment(1);
+                                if (redraw.ElapsedMilliseconds < 200) return;
+                                break;
+                            case Stage.Evaluating:
+                                task.Description = $"{runs[r].Name} (evaluating)";
+                                break;
+                            case Stage.Done:
+                                task.Description = runs[r].Name;
+                                task.Increment(1);
+                                break;
+                        }
+                        ctx.Refresh();
+                        redraw.Restart();
+                    });
                 });
         }
         else
         {
-            TrainAll(_ => { });
+            TrainAll((_, _) => { });
         }
 
         string results = ResultsFile.Write(options.Output, options, runs[0].Results!, runs[0].Seconds, runs[1].Results!, runs[1].Seconds);
@@ -119,6 +141,8 @@ internal static class DemoRun
         }
         return 0;
     }
+
+    private enum Stage { Step, Evaluating, Done }
 
     private sealed class Run(string name, NortonLoss loss, DualEncoder model) : IDisposable
     {

@@ -26,7 +26,7 @@ internal static class Plots
         loss.Title("Training loss (noisy pairs)");
         loss.XLabel("epoch");
         loss.YLabel("loss (Norton: clip + 0.1 x video-paragraph)");
-        loss.ShowLegend();
+        loss.ShowLegend(Alignment.UpperRight);
         recall.Title("Held-out clip R@1 (clean truth)");
         recall.XLabel("epoch");
         recall.YLabel("R@1");

@@ -6,9 +6,6 @@ using static TorchSharp.torch;
 
 namespace Norton.Demo.Training;
 
-/// <summary>What one epoch of a run produced: its mean training loss and the held-out clip-caption R@1 after it.</summary>
-internal readonly record struct EpochRecord(int Epoch, double Loss, double TestClipR1);
-
 /// <summary>
 /// Trains a <see cref="DualEncoder"/> with a loss on noisy pairs: batches of whole videos in a seeded order, Adam.
 /// </summary>
