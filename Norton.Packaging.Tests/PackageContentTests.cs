@@ -8,12 +8,12 @@ namespace Norton.Packaging.Tests;
 public sealed class PackageContentTests(PackedNorton packed)
 {
     // What a consumer needs and no more: the managed TorchSharp (the backend is the application's choice) and,
-    // for Models, its tokenizer and checkpoint reader.
+    // for Models, its tokenizer, its checkpoint reader and Norton.Losses (VideoTextOutput.ToLossInputs).
     private static readonly Dictionary<string, string[]> ExpectedDependencies = new()
     {
         ["Norton.Core"] = ["TorchSharp"],
         ["Norton.Losses"] = ["Norton.Core", "TorchSharp"],
-        ["Norton.Models"] = ["Microsoft.ML.Tokenizers", "Norton.Core", "TorchSharp", "TorchSharp.PyBridge"],
+        ["Norton.Models"] = ["Microsoft.ML.Tokenizers", "Norton.Core", "Norton.Losses", "TorchSharp", "TorchSharp.PyBridge"],
     };
 
     public static TheoryData<string> Packages => new(RepositoryLayout.PackageIds);
