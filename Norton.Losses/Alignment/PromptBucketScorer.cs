@@ -18,7 +18,8 @@ namespace Norton.Losses.Alignment;
 /// <see cref="Precompute"/> with the matrix and layout first, and the pairs are solved in one batched call per block
 /// size. The score is a function of the block's values only, so the precomputed scores are looked up by value; a block
 /// not precomputed is solved on its own. Batched and single solves agree to float32 rounding.</para>
-/// <para>Not thread-safe while <see cref="Precompute"/> runs.</para>
+/// <para>The precomputed scores live as long as the scorer (about 300 bytes per 8 x 8 pair). Not thread-safe while
+/// <see cref="Precompute"/> runs.</para>
 /// </remarks>
 public sealed class PromptBucketScorer : IParagraphScorer
 {

@@ -50,7 +50,7 @@ internal static class DemoRun
             // One run after the other on this thread. Side by side on two threads would halve the wall time, but
             // TorchSharp 0.107 lets the finalizer free the temporary Scalar of an op (a + b passes alpha = 1) while the
             // native op still reads it; another thread's allocations trigger the collections that make this happen, and
-            // two training threads crashed about one run in six that way.
+            // two training threads crashed two runs in eight that way.
             for (int r = 0; r < runs.Length; r++)
             {
                 var watch = Stopwatch.StartNew();

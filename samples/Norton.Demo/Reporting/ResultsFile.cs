@@ -56,7 +56,7 @@ internal static class ResultsFile
             ["alignment_recall"] = Number(r.AlignmentRecall),
             ["alignment_auc"] = Number(r.AlignmentAuc),
             ["bucket_value"] = Number(r.BucketValue),
-            ["train_seconds"] = Math.Round(seconds, 2),
+            ["run_seconds"] = Math.Round(seconds, 2),   // training and evaluation
             ["arguments"] = arguments,
         };
     }
