@@ -49,4 +49,73 @@ public class FineGrainedSimilarityTests
         Tolerance.AssertClose(expectedGrads[0], grads[0], 1e-10, 1e-12, 0, "d/d words");
         Tolerance.AssertClose(expectedGrads[1], grads[1], 1e-10, 1e-12, 0, "d/d frames");
     }
+
+    [Fact]
+    public void OriginalArithmeticDependsOnPaddedLengthsTheCleanVariantDoesNot()
+    {
+        using var scope = NewDisposeScope();
+        var gen = new Generator().manual_seed(5);
+        var words = Features(gen, ScalarType.Float64, 5, 4, 6);
+        var frames = Features(gen, ScalarType.Float64, 5, 3, 6);
+        var tm = Mask(gen, 5, 4, MaskLayout.Prefix);
+        var vm = Mask(gen, 5, 3, MaskLayout.Prefix);
+        // Three more masked word slots (spec Q3's padding_length_dependence).
+        var wordsLong = cat([words, Features(gen, ScalarType.Float64, 5, 3, 6)], 1);
+        var tmLong = cat([tm, zeros(5, 3, dtype: ScalarType.Bool)], 1);
+        foreach (var padding in new[] { FineGrainedPadding.Original, FineGrainedPadding.IgnorePadded })
+        {
+            var op = new FineGrainedSimilarity(padding: padding);
+            var video = new VideoFeatures(frames.sum(1), frames, vm);
+            var (a, _) = op.Compute(new TextFeatures(words.sum(1), words, tm), video);
+            var (b, _) = op.Compute(new TextFeatures(words.sum(1), wordsLong, tmLong), video);
+            double change = (a - b).abs().max().item<double>();
+            if (padding == FineGrainedPadding.Original) Assert.True(change > 1e-3, $"change {change}");
+            else Assert.True(change < 1e-14, $"change {change}");
+        }
+    }
+
+    [Theory]
+    [InlineData(ScalarType.Float16)]
+    [InlineData(ScalarType.BFloat16)]
+    public void HalfPrecisionIsComputedInFloat32(ScalarType half)
+    {
+        using var scope = NewDisposeScope();
+        var gen = new Generator().manual_seed(8);
+        var words = Features(gen, half, 4, 5, 8);
+        var frames = Features(gen, half, 6, 3, 8);
+        var tm = Mask(gen, 4, 5, MaskLayout.Model);
+        var vm = Mask(gen, 6, 3, MaskLayout.Model);
+        var (t2v, v2t) = new FineGrainedSimilarity().Compute(new TextFeatures(words.sum(1), words, tm), new VideoFeatures(frames.sum(1), frames, vm));
+        Assert.Equal(ScalarType.Float32, t2v.dtype);
+        var (et, ev) = DirectReference.FineGrained(words.to(ScalarType.Float64), tm, frames.to(ScalarType.Float64), vm, 1, FineGrainedPadding.Original);
+        Tolerance.AssertClose(et, t2v, 1e-5, 1e-6, 0, "t2v");
+        Tolerance.AssertClose(ev, v2t, 1e-5, 1e-6, 0, "v2t");
+    }
+
+    [Fact]
+    public void ChunksCoverEveryItemOnceWithinTheBlockSize()
+    {
+        long[] counts = [1, 1, 2, 2, 2, 3, 5, 5, 8, 9];
+        foreach (long penalty in new long[] { 0, 4, 1000 })
+            foreach (long maxSlots in new long[] { 9, 16, 100 })
+            {
+                var chunks = FineGrainedPlan.ChooseChunks(counts, maxSlots, penalty);
+                int next = 0;
+                long slot = 0;
+                foreach (var c in chunks)
+                {
+                    Assert.Equal(next, c.ItemStart);
+                    Assert.Equal(slot, c.SlotStart);
+                    Assert.Equal(counts[c.ItemStart + c.Items - 1], c.Width);
+                    Assert.True(c.Items == 1 || c.Slots <= maxSlots, $"chunk of {c.Slots} slots > {maxSlots}");
+                    next += c.Items;
+                    slot += c.Slots;
+                }
+                Assert.Equal(counts.Length, next);
+                if (penalty == 0)      // no reason to pad: one chunk per distinct count (or smaller)
+                    Assert.All(chunks, c => Assert.Equal(counts[c.ItemStart], counts[c.ItemStart + c.Items - 1]));
+            }
+        // A large per-chunk cost merges everything that fits: 10 items x width 9 = 90 <= 100.
+        Assert.Single(FineGrainedPlan.ChooseChunks(counts, 100, 1000));
+    }
 }

@@ -38,4 +38,17 @@ public static class TestData
 
     public static Tensor Features(Generator gen, ScalarType dtype, params long[] shape) =>
         randn(shape, dtype: ScalarType.Float64, generator: gen).to(dtype);
+
+    /// <summary>A small, valid batch (model mask layout) as loss inputs, optionally requiring gradients.</summary>
+    public static (VideoFeatures Video, TextFeatures Text) Batch(long n = 8, long d = 6, long t = 5, long v = 4,
+        ScalarType dtype = ScalarType.Float64, int seed = 1, bool requiresGrad = false, MaskLayout layout = MaskLayout.Model)
+    {
+        var gen = new Generator().manual_seed(seed);
+        Tensor F(params long[] shape) => Features(gen, dtype, shape).requires_grad_(requiresGrad);
+        var pv = F(n, d);
+        var pt = F(n, d);
+        var vo = F(n, v, d);
+        var to = F(n, t, d);
+        return (new VideoFeatures(pv, vo, Mask(gen, n, v, layout)), new TextFeatures(pt, to, Mask(gen, n, t, layout)));
+    }
 }

@@ -18,9 +18,11 @@ public sealed class ClipCaptionLoss : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Creates the loss.</summary>
     /// <param name="beta">Weight of the OT plan in the targets, in [0, 1] (paper 0.3).</param>
     /// <param name="sinkhornIterations">Sinkhorn sweeps (&gt;= 0, paper 50); null: plain symmetric InfoNCE.</param>
+    /// <param name="mimicFloat32Constants">Use the original's float32 identity weight <c>float32(1 - beta)</c> (spec Q10).</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    public ClipCaptionLoss(double beta = 0.3, int? sinkhornIterations = 50) : base(nameof(ClipCaptionLoss))
+    public ClipCaptionLoss(double beta = 0.3, int? sinkhornIterations = 50, bool mimicFloat32Constants = false) : base(nameof(ClipCaptionLoss))
     {
+        MimicFloat32Constants = mimicFloat32Constants;
         Guard.InRange(beta, 0, 1, nameof(beta));
         if (sinkhornIterations is int k) Guard.AtLeast(k, 0, nameof(sinkhornIterations));
         Beta = beta;
@@ -30,6 +32,9 @@ public sealed class ClipCaptionLoss : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>Weight of the OT plan in the targets.</summary>
     public double Beta { get; }
+
+    /// <summary>Whether the identity weight is the original's float32 <c>1 - beta</c>.</summary>
+    public bool MimicFloat32Constants { get; }
 
     /// <summary>Sinkhorn sweeps, or null (OT off).</summary>
     public int? SinkhornIterations { get; }
@@ -77,7 +82,8 @@ public sealed class ClipCaptionLoss : nn.Module<Tensor, Tensor, Tensor>
                 if (diagnostics) sinkhorn = new SinkhornDiagnostics(solved);
             }
             var eye = torch.eye(n, dtype: computeType, device: pv.device);
-            double keep = 1 - Beta;
+            // The original builds the identity with torch.zeros (float32) whatever the input dtype (spec Q10).
+            double keep = MimicFloat32Constants ? (float)(1 - Beta) : 1 - Beta;
             var targetV = Beta * plan + keep * eye;
             var targetT = Beta * plan.t() + keep * eye;
             v2t = -(log_softmax(logits, 1) * targetV).sum(1).mean();

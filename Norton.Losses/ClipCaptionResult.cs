@@ -33,14 +33,13 @@ public sealed class ClipCaptionResult : IDisposable
     /// <summary>Diagnostics: how the clip OT ended; null when the OT is off or diagnostics were not asked for.</summary>
     public SinkhornDiagnostics? Sinkhorn { get; }
 
+    /// <summary>The tensors this result owns.</summary>
+    internal IEnumerable<Tensor> Tensors() =>
+        new[] { Loss, VideoToText, TextToVideo, Logits, Plan }.OfType<Tensor>().Concat(Sinkhorn?.Tensors() ?? []);
+
     /// <inheritdoc />
     public void Dispose()
     {
-        Loss.Dispose();
-        VideoToText.Dispose();
-        TextToVideo.Dispose();
-        Logits?.Dispose();
-        Plan?.Dispose();
-        Sinkhorn?.Dispose();
+        foreach (var t in Tensors()) t.Dispose();
     }
 }

@@ -5,121 +5,194 @@ namespace Norton.Losses;
 
 /// <summary>
 /// The chunked frame-word log-sum-exp of <see cref="FineGrainedSimilarity"/>, forward and hand-written backward,
-/// over the packed layout of a <see cref="FineGrainedPlan"/>. Never holds more than one product block.
+/// over the padded, sorted layout of a <see cref="FineGrainedPlan"/>. Holds one product block at a time.
 /// </summary>
 /// <remarks>
-/// Inputs are unit-normalised packed words W (Nw, D) and frames F (Nf, D); for a block of whole captions x whole
-/// videos the product <c>C = W F^T</c> holds every cosine the block needs. The outputs are, in sorted order,
+/// <para>Inputs are unit-normalised words W and frames F in the plan's layout. For a caption chunk x video chunk the
+/// product <c>C = W F^T</c> holds every cosine of those pairs; padding rows and columns get <c>-inf</c> through the
+/// product's bias, so they vanish from every exp-sum. Outputs, in sorted order:
 /// <c>t2vSum[a,b] = sum over valid words t of alpha*LSE_v(C_tv/alpha)</c> and
-/// <c>v2tSum[a,b] = sum over valid frames v of alpha*LSE_t(C_tv/alpha)</c>. The backward recomputes each block's
-/// product (a fourth matrix product instead of keeping N x N x T x V values) and uses
-/// <c>d t2vSum/dC_tv = softmax_v</c>, <c>d v2tSum/dC_tv = softmax_t</c>.
+/// <c>v2tSum[a,b] = sum over valid frames v of alpha*LSE_t(C_tv/alpha)</c>.</para>
+/// <para>The backward recomputes each block's product (a fourth matrix product instead of keeping N x N x T x V
+/// values) and uses <c>d t2vSum/dC_tv = softmax_v</c>, <c>d v2tSum/dC_tv = softmax_t</c>; with the shifted form both
+/// softmaxes share one exp: <c>dC = E (g_t2v/Z_frames + g_v2t/Z_words)</c>.</para>
 /// </remarks>
 internal static class FineGrainedKernel
 {
-    /// <summary>The (t2vSum, v2tSum) sums, (Nt, Nv) each, rows and columns in the plan's sorted order.</summary>
-    public static (Tensor T2vSum, Tensor V2tSum) Forward(Tensor words, Tensor frames, FineGrainedPlan plan)
+    /// <summary>
+    /// The (t2vSum, v2tSum) sums, (Nt, Nv) each, rows and columns in the plan's sorted order, from the flat word
+    /// (N*T, D) and frame (N*V, D) features.
+    /// </summary>
+    public static (Tensor T2vSum, Tensor V2tSum) Forward(Tensor wordsFlat, Tensor framesFlat, FineGrainedPlan plan)
     {
         long nt = plan.Text.Counts.LongLength, nv = plan.Video.Counts.LongLength;
         using var scope = NewDisposeScope();
-        var t2v = empty(nt, nv, dtype: words.dtype, device: words.device);
-        var v2t = empty(nt, nv, dtype: words.dtype, device: words.device);
+        var t = new SideTensors(plan.Text, wordsFlat);
+        var v = new SideTensors(plan.Video, wordsFlat);
+        var (frames, _) = Layout(framesFlat, plan.Video, null);
+        var t2v = empty(nt, nv, dtype: wordsFlat.dtype, device: wordsFlat.device);
+        var v2t = empty(nt, nv, dtype: wordsFlat.dtype, device: wordsFlat.device);
         double alpha = plan.Alpha;
         foreach (var rc in plan.Text.Chunks)
         {
-            var wr = words.narrow(0, rc.SlotStart, rc.Slots);
+            using var rowScope = NewDisposeScope();
+            var (words, _) = Layout(wordsFlat, plan.Text, rc);
             foreach (var cc in plan.Video.Chunks)
             {
                 using var blockScope = NewDisposeScope();
-                var block = Products(wr, frames.narrow(0, cc.SlotStart, cc.Slots), plan);
-                foreach (var rs in rc.Segments)
-                    foreach (var cs in cc.Segments)
-                    {
-                        var sub = View(block, rs, cs);
-                        Tensor a, b;
-                        if (plan.Shifted)
-                        {
-                            // alpha*LSE = 1 + alpha*log(sum exp((C - 1)/alpha)), summed over the valid slots.
-                            a = sub.sum(3).log_().sum(1).mul_(alpha).add_(rs.Count);
-                            b = sub.sum(1).log_().sum(2).mul_(alpha).add_(cs.Count);
-                        }
-                        else
-                        {
-                            a = sub.logsumexp(3).sum(1).mul_(alpha);
-                            b = sub.logsumexp(1).sum(2).mul_(alpha);
-                        }
-                        Cell(t2v, rc, rs, cc, cs).copy_(a);
-                        Cell(v2t, rc, rs, cc, cs).copy_(b);
-                    }
+                var block = Block(words, frames, t, v, rc, cc, plan);
+                var e = block.view(rc.Items, rc.Width, cc.Items, cc.Width);
+                Tensor a, b;
+                if (plan.Shifted)
+                {
+                    // alpha*LSE = 1 + alpha*log(sum exp((C - 1)/alpha)); padding rows/columns sum to 0, +1 makes their log 0.
+                    var countT = t.Counts.narrow(0, rc.ItemStart, rc.Items).unsqueeze(1);
+                    var countV = v.Counts.narrow(0, cc.ItemStart, cc.Items).unsqueeze(0);
+                    a = e.sum(3).add_(t.PadRows(rc)).log_().sum(1).mul_(alpha).add_(countT);
+                    b = e.sum(1).add_(v.PadColumns(cc)).log_().sum(2).mul_(alpha).add_(countV);
+                }
+                else
+                {
+                    // Padding rows/columns are all -inf: their LSE is -inf, counted as 0.
+                    var lt = e.logsumexp(3);
+                    var lv = e.logsumexp(1);
+                    a = lt.masked_fill_(lt.isinf(), 0).sum(1).mul_(alpha);
+                    b = lv.masked_fill_(lv.isinf(), 0).sum(2).mul_(alpha);
+                }
+                Cell(t2v, rc, cc).copy_(a);
+                Cell(v2t, rc, cc).copy_(b);
             }
         }
         return (t2v.MoveToOuterDisposeScope(), v2t.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Gradients w.r.t. the packed words and frames, given the gradients of the two sums (sorted order).</summary>
-    public static (Tensor DWords, Tensor DFrames) Backward(Tensor words, Tensor frames, Tensor gradT2v, Tensor gradV2t, FineGrainedPlan plan)
+    /// <summary>
+    /// Gradients w.r.t. the flat words and frames, given the gradients of the two sums (sorted order). The word side
+    /// is laid out, differentiated and scattered back one row chunk at a time, so only the frame side is held whole.
+    /// </summary>
+    public static (Tensor DWordsFlat, Tensor DFramesFlat) Backward(Tensor wordsFlat, Tensor framesFlat, Tensor gradT2v, Tensor gradV2t, FineGrainedPlan plan)
     {
         using var scope = NewDisposeScope();
-        var dw = zeros_like(words);
+        var t = new SideTensors(plan.Text, wordsFlat);
+        var v = new SideTensors(plan.Video, wordsFlat);
+        var (frames, frameNorms) = Layout(framesFlat, plan.Video, null);
         var df = zeros_like(frames);
+        var dWordsFlat = zeros_like(wordsFlat);
         foreach (var rc in plan.Text.Chunks)
         {
-            var wr = words.narrow(0, rc.SlotStart, rc.Slots);
-            var dwr = dw.narrow(0, rc.SlotStart, rc.Slots);
+            using var rowScope = NewDisposeScope();
+            var (words, wordNorms) = Layout(wordsFlat, plan.Text, rc);
+            var dw = zeros_like(words);
             foreach (var cc in plan.Video.Chunks)
             {
                 using var blockScope = NewDisposeScope();
+                var block = Block(words, frames, t, v, rc, cc, plan);
+                var e = block.view(rc.Items, rc.Width, cc.Items, cc.Width);
+                var gt = Cell(gradT2v, rc, cc);
+                var gv = Cell(gradV2t, rc, cc);
+                if (plan.Shifted)
+                {
+                    var perWord = (gt.unsqueeze(1) / e.sum(3).add_(t.PadRows(rc))).unsqueeze(3);         // (na, ka, nb, 1)
+                    var perFrame = (gv.unsqueeze(2) / e.sum(1).add_(v.PadColumns(cc))).unsqueeze(1);     // (na, 1, nb, kb)
+                    e.mul_(perWord + perFrame);
+                }
+                else
+                {
+                    var lt = e.logsumexp(3, keepdim: true);
+                    var lv = e.logsumexp(1, keepdim: true);
+                    lt.masked_fill_(lt.isinf(), 0);
+                    lv.masked_fill_(lv.isinf(), 0);
+                    var overFrames = (e - lt).exp_().mul_(gt.view(rc.Items, 1, cc.Items, 1));
+                    e.sub_(lv).exp_().mul_(gv.view(rc.Items, 1, cc.Items, 1)).add_(overFrames);
+                }
+                // block now holds dLoss/dC (zero at padding entries).
                 var fc = frames.narrow(0, cc.SlotStart, cc.Slots);
-                var block = Products(wr, fc, plan);
-                foreach (var rs in rc.Segments)
-                    foreach (var cs in cc.Segments)
-                    {
-                        using var cellScope = NewDisposeScope();
-                        var sub = View(block, rs, cs);
-                        var gt = Cell(gradT2v, rc, rs, cc, cs);
-                        var gv = Cell(gradV2t, rc, rs, cc, cs);
-                        if (plan.Shifted)
-                        {
-                            // dC = E * (g_t2v / Z_words + g_v2t / Z_frames): the two softmaxes share one exp.
-                            var perWord = (gt.unsqueeze(1) / sub.sum(3)).unsqueeze(3);     // (na, ka, nb, 1)
-                            var perFrame = (gv.unsqueeze(2) / sub.sum(1)).unsqueeze(1);    // (na, 1, nb, kb)
-                            sub.mul_(perWord + perFrame);
-                        }
-                        else
-                        {
-                            var overFrames = (sub - sub.logsumexp(3, keepdim: true)).exp_().mul_(gt.view(rs.Items, 1, cs.Items, 1));
-                            sub.sub_(sub.logsumexp(1, keepdim: true)).exp_().mul_(gv.view(rs.Items, 1, cs.Items, 1)).add_(overFrames);
-                        }
-                    }
-                // block now holds dLoss/dC for the whole block.
-                dwr.addmm_(block, fc);
-                df.narrow(0, cc.SlotStart, cc.Slots).addmm_(block.t(), wr);
+                dw.addmm_(block, fc);
+                df.narrow(0, cc.SlotStart, cc.Slots).addmm_(block.t(), words);
             }
+            ScatterUnitGradient(dw, words, wordNorms, dWordsFlat, plan.Text, rc);
         }
-        return (dw.MoveToOuterDisposeScope(), df.MoveToOuterDisposeScope());
+        var dFramesFlat = zeros_like(framesFlat);
+        ScatterUnitGradient(df, frames, frameNorms, dFramesFlat, plan.Video, null);
+        return (dWordsFlat.MoveToOuterDisposeScope(), dFramesFlat.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Shifted plan: <c>exp((C - 1)/alpha)</c>; otherwise <c>C/alpha</c>.</summary>
-    private static Tensor Products(Tensor wr, Tensor fc, FineGrainedPlan plan)
+    /// <summary>
+    /// The plan's layout of one chunk (or, for null, the whole side): the flat slots it reads, scaled to unit length,
+    /// and their norms.
+    /// </summary>
+    private static (Tensor Unit, Tensor Norms) Layout(Tensor flat, FineGrainedPlan.Side side, FineGrainedPlan.Chunk? chunk)
     {
-        double alpha = plan.Alpha;
-        if (plan.Shifted)
-        {
-            using var minusOne = tensor(-1.0, dtype: wr.dtype, device: wr.device);
-            var shifted = addmm(minusOne, wr, fc.t(), beta: 1, alpha: 1);
-            return (alpha == 1 ? shifted : shifted.div_(alpha)).exp_();
-        }
-        var s = wr.mm(fc.t());
-        return alpha == 1 ? s : s.div_(alpha);
+        using var index = ChunkIndex(side, chunk, flat.device);
+        var gathered = flat.index_select(0, index);
+        var norms = gathered.norm(1, keepdim: true);
+        return (gathered.div_(norms), norms);
     }
 
-    /// <summary>The (texts, words, videos, frames) view of one segment pair inside a block.</summary>
-    private static Tensor View(Tensor block, FineGrainedPlan.Segment rs, FineGrainedPlan.Segment cs) =>
-        block.narrow(0, rs.SlotOffset, (long)rs.Items * rs.Count)
-             .narrow(1, cs.SlotOffset, (long)cs.Items * cs.Count)
-             .view(rs.Items, rs.Count, cs.Items, cs.Count);
+    /// <summary>
+    /// Adds to <paramref name="dFlat"/> the gradient w.r.t. the flat features, from the gradient
+    /// <paramref name="dUnit"/> w.r.t. the unit vectors: <c>dx = (g - u (u.g)) / |x|</c>, summed over the layout slots
+    /// that read each flat slot. Overwrites <paramref name="dUnit"/> and <paramref name="unit"/>.
+    /// </summary>
+    private static void ScatterUnitGradient(Tensor dUnit, Tensor unit, Tensor norms, Tensor dFlat, FineGrainedPlan.Side side, FineGrainedPlan.Chunk? chunk)
+    {
+        using var radial = (dUnit * unit).sum(1, keepdim: true);
+        dUnit.sub_(unit.mul_(radial)).div_(norms);
+        using var index = ChunkIndex(side, chunk, dFlat.device);
+        dFlat.index_add_(0, index, dUnit, 1);
+    }
 
-    /// <summary>The (texts, videos) cell of an N x N matrix (sorted order) that a segment pair covers.</summary>
-    private static Tensor Cell(Tensor m, FineGrainedPlan.Chunk rc, FineGrainedPlan.Segment rs, FineGrainedPlan.Chunk cc, FineGrainedPlan.Segment cs) =>
-        m.narrow(0, rc.ItemStart + rs.ItemOffset, rs.Items).narrow(1, cc.ItemStart + cs.ItemOffset, cs.Items);
+    private static Tensor ChunkIndex(FineGrainedPlan.Side side, FineGrainedPlan.Chunk? chunk, Device device) =>
+        chunk is { } c
+            ? tensor(side.Index.AsSpan((int)c.SlotStart, (int)c.Slots).ToArray(), device: device)
+            : tensor(side.Index, device: device);
+
+    /// <summary>
+    /// One product block (the rc words <paramref name="wr"/> x cc columns): shifted plan <c>exp((C - 1)/alpha)</c>, else <c>C/alpha</c>, with
+    /// padding entries at exp(-inf) = 0, respectively -inf.
+    /// </summary>
+    private static Tensor Block(Tensor wr, Tensor frames, SideTensors t, SideTensors v,
+        FineGrainedPlan.Chunk rc, FineGrainedPlan.Chunk cc, FineGrainedPlan plan)
+    {
+        var fc = frames.narrow(0, cc.SlotStart, cc.Slots);
+        var columnBias = (plan.Shifted ? v.BiasMinusOne : v.Bias).narrow(0, cc.SlotStart, cc.Slots).unsqueeze(0);
+        var block = addmm(columnBias, wr, fc.t(), beta: 1, alpha: 1).add_(t.Bias.narrow(0, rc.SlotStart, rc.Slots).unsqueeze(1));
+        if (plan.Alpha != 1) block.div_(plan.Alpha);
+        return plan.Shifted ? block.exp_() : block;
+    }
+
+    /// <summary>The (texts, videos) cell of an N x N matrix (sorted order) that a chunk pair covers.</summary>
+    private static Tensor Cell(Tensor m, FineGrainedPlan.Chunk rc, FineGrainedPlan.Chunk cc) =>
+        m.narrow(0, rc.ItemStart, rc.Items).narrow(1, cc.ItemStart, cc.Items);
+
+    /// <summary>Device tensors of one side of the plan, made for one pass.</summary>
+    private sealed class SideTensors
+    {
+        public SideTensors(FineGrainedPlan.Side side, Tensor like)
+        {
+            var real = tensor(side.Real, device: like.device);
+            Bias = zeros(side.Slots, dtype: like.dtype, device: like.device).masked_fill_(real.logical_not(), double.NegativeInfinity);
+            BiasMinusOne = Bias - 1;
+            PadOne = real.logical_not().to(like.dtype);
+            Counts = tensor(side.SortedCounts, device: like.device).to(like.dtype);
+        }
+
+        /// <summary>0 for real slots, -inf for padding.</summary>
+        public Tensor Bias { get; }
+
+        /// <summary>-1 for real slots (the shift of the exp), -inf for padding.</summary>
+        public Tensor BiasMinusOne { get; }
+
+        /// <summary>1 for padding slots, 0 for real ones.</summary>
+        public Tensor PadOne { get; }
+
+        /// <summary>Valid counts, sorted order.</summary>
+        public Tensor Counts { get; }
+
+        /// <summary>(items, width, 1) padding indicator of a row chunk.</summary>
+        public Tensor PadRows(FineGrainedPlan.Chunk c) => PadOne.narrow(0, c.SlotStart, c.Slots).view(c.Items, c.Width, 1);
+
+        /// <summary>(1, items, width) padding indicator of a column chunk.</summary>
+        public Tensor PadColumns(FineGrainedPlan.Chunk c) => PadOne.narrow(0, c.SlotStart, c.Slots).view(1, c.Items, c.Width);
+    }
 }

@@ -5,10 +5,12 @@ using static TorchSharp.torch.autograd;
 namespace Norton.Losses;
 
 /// <summary>
-/// Autograd wrapper of <see cref="FineGrainedKernel"/>: saves only the packed unit features (Nw x D, Nf x D), never a
-/// product block, and recomputes the blocks in its hand-written backward.
+/// Autograd wrapper of <see cref="FineGrainedKernel"/>. Its inputs are the flat word and frame features
+/// ((N*T, D) and (N*V, D), views of the caller's tensors); the gather into the plan's layout and the unit
+/// normalisation happen inside, so nothing but those inputs is kept for the backward, which recomputes the layout,
+/// the normalisation and every product block, then scatters its gradient back to the flat slots.
 /// </summary>
-/// <remarks>Call: <c>apply(words, frames, plan)</c>; returns <c>[t2vSum, v2tSum]</c> (sorted order).</remarks>
+/// <remarks>Call: <c>apply(wordsFlat, framesFlat, plan)</c>; returns <c>[t2vSum, v2tSum]</c> (sorted order).</remarks>
 internal sealed class FineGrainedLseFunction : MultiTensorFunction<FineGrainedLseFunction>
 {
     private const string PlanKey = "plan";
@@ -19,12 +21,12 @@ internal sealed class FineGrainedLseFunction : MultiTensorFunction<FineGrainedLs
     /// <inheritdoc />
     public override List<Tensor> forward(AutogradContext ctx, params object[] vars)
     {
-        var words = (Tensor)vars[0];
-        var frames = (Tensor)vars[1];
+        var wordsFlat = (Tensor)vars[0];
+        var framesFlat = (Tensor)vars[1];
         var plan = (FineGrainedPlan)vars[2];
-        ctx.save_for_backward([words, frames]);
+        ctx.save_for_backward([wordsFlat, framesFlat]);
         ctx.save_data(PlanKey, plan);
-        var (t2v, v2t) = FineGrainedKernel.Forward(words, frames, plan);
+        var (t2v, v2t) = FineGrainedKernel.Forward(wordsFlat, framesFlat, plan);
         return [t2v, v2t];
     }
 
@@ -34,8 +36,8 @@ internal sealed class FineGrainedLseFunction : MultiTensorFunction<FineGrainedLs
         using var scope = NewDisposeScope();
         var saved = ctx.get_saved_variables();
         var plan = (FineGrainedPlan)ctx.get_data(PlanKey);
-        var (dw, df) = FineGrainedKernel.Backward(saved[0], saved[1], grad_outputs[0], grad_outputs[1], plan);
+        var (dWordsFlat, dFramesFlat) = FineGrainedKernel.Backward(saved[0], saved[1], grad_outputs[0], grad_outputs[1], plan);
         // The plan argument is no tensor: its gradient slot must stay empty.
-        return [dw.MoveToOuterDisposeScope(), df.MoveToOuterDisposeScope(), null!];
+        return [dWordsFlat.MoveToOuterDisposeScope(), dFramesFlat.MoveToOuterDisposeScope(), null!];
     }
 }

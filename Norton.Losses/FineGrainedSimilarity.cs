@@ -80,10 +80,10 @@ public sealed class FineGrainedSimilarity
 
         var plan = FineGrainedPlan.Create(textMask.cpu().data<bool>().ToArray(), T, videoMask.cpu().data<bool>().ToArray(), V,
             Alpha, computeType == ScalarType.Float64 ? 8 : 4, MemoryBudgetBytes);
-        var packedWords = Pack(words, plan.Text, computeType, "text.Words", T);
-        var packedFrames = Pack(frames, plan.Video, computeType, "video.Frames", V);
-
-        var sums = FineGrainedLseFunction.apply(packedWords, packedFrames, plan);
+        CheckDirections(words, textMask, "text.Words");
+        CheckDirections(frames, videoMask, "video.Frames");
+        var sums = FineGrainedLseFunction.apply(words.to(computeType).reshape(-1, words.shape[2]),
+            frames.to(computeType).reshape(-1, frames.shape[2]), plan);
         var device = words.device;
         var textRank = tensor(plan.Text.Rank, device: device);
         var videoRank = tensor(plan.Video.Rank, device: device);
@@ -107,19 +107,14 @@ public sealed class FineGrainedSimilarity
         return (t2v.MoveToOuterDisposeScope(), v2t.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Gathers the valid slots in the plan's order and normalises them to unit length.</summary>
-    private static Tensor Pack(Tensor tokens, FineGrainedPlan.Side side, ScalarType computeType, string name, long slots)
+    /// <summary>Throws if a valid slot's feature is all zeros: its unit vector (direction) is undefined.</summary>
+    private static void CheckDirections(Tensor tokens, Tensor validMask, string name)
     {
-        var index = tensor(side.PackedIndex, device: tokens.device);
-        var packed = tokens.reshape(-1, tokens.shape[2]).index_select(0, index).to(computeType);
-        var norm = packed.norm(1, keepdim: true);
-        var zero = (norm == 0).flatten();
-        if (zero.any().item<bool>())
-        {
-            long flat = side.PackedIndex[zero.nonzero()[0, 0].item<long>()];
-            throw new ArgumentException(
-                $"{name}[{flat / slots}, {flat % slots}] is a valid slot whose feature is all zeros; its direction (unit vector) is undefined.", name);
-        }
-        return packed / norm;
+        using var scope = NewDisposeScope();
+        var bad = (tokens.norm(-1) == 0).logical_and(validMask);
+        if (!bad.any().item<bool>()) return;
+        var at = bad.nonzero()[0];
+        throw new ArgumentException(
+            $"{name}[{at[0].item<long>()}, {at[1].item<long>()}] is a valid slot whose feature is all zeros; its direction (unit vector) is undefined.", name);
     }
 }

@@ -29,7 +29,7 @@ public sealed class NortonLoss : nn.Module<VideoFeatures, TextFeatures, NortonLo
     {
         Options = options ?? NortonLossOptions.Paper;
         Options.Validate();
-        clip_caption = new ClipCaptionLoss(Options.Beta, Options.SinkhornIterations);
+        clip_caption = new ClipCaptionLoss(Options.Beta, Options.SinkhornIterations, Options.MimicFloat32Constants);
         video_paragraph = Options.SequenceContrastWeight is null ? null : new VideoParagraphLoss(Options);
         RegisterComponents();
     }
@@ -72,21 +72,7 @@ public sealed class NortonLoss : nn.Module<VideoFeatures, TextFeatures, NortonLo
             loss = clip.Loss + weighted;
         }
         var output = new NortonLossOutput(loss, clip, seq, weighted);
-        scope.MoveToOuter(TensorsOf(output));
+        scope.MoveToOuter(output.Tensors());
         return output;
-    }
-
-    private static IEnumerable<Tensor> TensorsOf(NortonLossOutput o)
-    {
-        yield return o.Loss;
-        if (o.WeightedVideoParagraphLoss is not null) yield return o.WeightedVideoParagraphLoss;
-        var c = o.ClipCaption;
-        foreach (var t in new[] { c.Loss, c.VideoToText, c.TextToVideo, c.Logits, c.Plan, c.Sinkhorn?.MarginalError, c.Sinkhorn?.Converged })
-            if (t is not null) yield return t;
-        if (o.VideoParagraph is { } s)
-            foreach (var t in new[] { s.Loss, s.TextToVideo, s.VideoToText, s.PromptValue, s.Temperature, s.Coarse, s.FineTextToVideo,
-                         s.FineVideoToText, s.Fused, s.Blocks, s.LogPlanAugmented, s.Plan, s.ParagraphLogits,
-                         s.Sinkhorn?.MarginalError, s.Sinkhorn?.Converged })
-                if (t is not null) yield return t;
     }
 }

@@ -132,6 +132,13 @@ public sealed record NortonLossOptions
     /// </summary>
     public bool TrainLogitScale { get; init; }
 
+    /// <summary>
+    /// Reproduce two float32 constants of the original in float64 runs (spec Q9/Q10): the identity target weight is
+    /// <c>float32(1 - Beta)</c> and the temperature is computed from a float32 <c>logit_scale</c>. Changes a float64
+    /// loss by about 1e-8 relative; irrelevant for float32. Default false (clean float64 maths, as the golden files).
+    /// </summary>
+    public bool MimicFloat32Constants { get; init; }
+
     /// <summary>Arithmetic of padded word/frame slots; <see cref="FineGrainedPadding.Original"/> for parity.</summary>
     public FineGrainedPadding Padding
     {

@@ -25,12 +25,15 @@ public sealed class NortonLossOutput : IDisposable
     /// <summary>weight * video-paragraph loss (<c>seq_loss_weighted</c>), or null without that branch.</summary>
     public Tensor? WeightedVideoParagraphLoss { get; }
 
+    /// <summary>The tensors this output owns, its parts' included.</summary>
+    internal IEnumerable<Tensor> Tensors() =>
+        new[] { Loss, WeightedVideoParagraphLoss }.OfType<Tensor>()
+            .Concat(ClipCaption.Tensors())
+            .Concat(VideoParagraph?.Tensors() ?? []);
+
     /// <inheritdoc />
     public void Dispose()
     {
-        Loss.Dispose();
-        ClipCaption.Dispose();
-        VideoParagraph?.Dispose();
-        WeightedVideoParagraphLoss?.Dispose();
+        foreach (var t in Tensors()) t.Dispose();
     }
 }

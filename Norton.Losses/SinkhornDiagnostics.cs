@@ -24,10 +24,12 @@ public sealed class SinkhornDiagnostics : IDisposable
     /// <summary>Per problem: the error is at most <see cref="SinkhornResult.DefaultTolerance"/>, (B) or 0-dim bool.</summary>
     public Tensor Converged { get; }
 
+    /// <summary>The tensors this object owns.</summary>
+    internal IEnumerable<Tensor> Tensors() => [MarginalError, Converged];
+
     /// <inheritdoc />
     public void Dispose()
     {
-        MarginalError.Dispose();
-        Converged.Dispose();
+        foreach (var t in Tensors()) t.Dispose();
     }
 }

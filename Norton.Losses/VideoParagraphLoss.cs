@@ -97,7 +97,9 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
             if (diagnostics) sinkhorn = new SinkhornDiagnostics(solved);
         }
 
-        var temperature = logit_scale.to(computeType).clamp(_options.LogitScaleMin, _options.LogitScaleMax).exp();
+        // The original's parameter is float32 (spec Q9); MimicFloat32Constants computes the temperature that way.
+        var scaleType = _options.MimicFloat32Constants ? ScalarType.Float32 : computeType;
+        var temperature = logit_scale.to(scaleType).clamp(_options.LogitScaleMin, _options.LogitScaleMax).exp().to(computeType);
         var logits = temperature * (plan * blocks).sum([1L, 2L]).reshape(g, g);
         var labels = arange(g, dtype: ScalarType.Int64, device: logits.device);
         var lossT = cross_entropy(logits, labels);          // paragraph -> video
@@ -133,6 +135,6 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
             throw new ArgumentException(
                 $"k = int(PromptRatio * N) = int({ratio} * {n}) = {k} is out of range [1, {n}] (the original's kthvalue fails): " +
                 "use more clips per batch or a larger PromptRatio.", "video");
-        return PromptBucket.RankFromRatio(ratio, n);
+        return k;
     }
 }

@@ -56,12 +56,14 @@ public sealed class VideoParagraphResult : IDisposable
     /// <summary>Diagnostics: how the block OT ended (per block).</summary>
     public SinkhornDiagnostics? Sinkhorn { get; init; }
 
+    /// <summary>The tensors this result owns.</summary>
+    internal IEnumerable<Tensor> Tensors() =>
+        new[] { Loss, TextToVideo, VideoToText, PromptValue, Temperature, Coarse, FineTextToVideo, FineVideoToText, Fused,
+                Blocks, LogPlanAugmented, Plan, ParagraphLogits }.OfType<Tensor>().Concat(Sinkhorn?.Tensors() ?? []);
+
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var t in new[] { Loss, TextToVideo, VideoToText, PromptValue, Temperature, Coarse, FineTextToVideo,
-                     FineVideoToText, Fused, Blocks, LogPlanAugmented, Plan, ParagraphLogits })
-            t?.Dispose();
-        Sinkhorn?.Dispose();
+        foreach (var t in Tensors()) t.Dispose();
     }
 }
