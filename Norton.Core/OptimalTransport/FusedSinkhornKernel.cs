@@ -37,8 +37,8 @@ internal static partial class FusedSinkhornKernel
     [ThreadStatic] private static RunStatistics? _lastRun;
 
     /// <summary>
-    /// When set (for the current thread / async flow only), <see cref="TryRun"/> declines and the torch path runs:
-    /// tests and benchmarks compare the two with it.
+    /// When set (for the current thread / async flow only), <see cref="TryRun"/> and <see cref="StabilizedScaling"/>
+    /// decline and the log-domain torch path runs: tests and benchmarks compare the paths with it.
     /// </summary>
     internal static bool ForceTorchPath
     {

@@ -41,7 +41,10 @@ public static class Sinkhorn
         var f0 = WarmStart(initialF, prepared, prepared.LogA.shape[1], nameof(initialF), computeType);
         var g0 = WarmStart(initialG, prepared, prepared.LogB.shape[1], nameof(initialG), computeType);
 
+        // Same sweeps, three implementations: a fused CPU kernel for batches of small problems, scaling with absorption
+        // for large ones, and the log-domain torch ops for everything (autograd, masks, annealing, relaxation).
         var raw = FusedSinkhornKernel.TryRun(prepared, options, problem.Relaxation, f0, g0)
+            ?? StabilizedScaling.TryRun(prepared, options, problem.Relaxation, f0, g0)
             ?? SinkhornIteration.Run(prepared, options, problem.Relaxation, f0, g0);
         var result = Package(prepared, raw, inputType);
         return result;
