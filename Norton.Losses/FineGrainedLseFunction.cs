@@ -23,7 +23,7 @@ internal sealed class FineGrainedLseFunction : MultiTensorFunction<FineGrainedLs
     private static readonly object PendingGate = new();
     private static List<Tensor> _pending = [];
 
-    private static void ReleasePending()
+    internal static void ReleasePending()
     {
         List<Tensor> done;
         lock (PendingGate)
