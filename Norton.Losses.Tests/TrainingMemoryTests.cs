@@ -1,4 +1,4 @@
-using Norton.Losses.Profiling;
+using Norton.TestSupport;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
@@ -47,12 +47,12 @@ public class TrainingMemoryTests(ITestOutputHelper output)
         GC.Collect();
         GC.WaitForPendingFinalizers();
         long liveBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        long rssBefore = LossProfiler.ResidentBytes();
+        long rssBefore = ProcessMemory.ResidentBytes();
         for (int i = 0; i < 1000; i++) Step();
         GC.Collect();
         GC.WaitForPendingFinalizers();
         long liveAfter = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        long rssAfter = LossProfiler.ResidentBytes();
+        long rssAfter = ProcessMemory.ResidentBytes();
         output.WriteLine($"live tensors {liveBefore} -> {liveAfter}; resident {rssBefore / 1e6:F1} -> {rssAfter / 1e6:F1} MB; last loss {last}");
 
         Assert.True(double.IsFinite(last));
