@@ -44,7 +44,7 @@ public static class SentencifiedCaptions
     /// <exception cref="InvalidDataException">Not a plain-data pickle of the expected layout.</exception>
     public static Dictionary<string, VideoCaptions> ReadPickle(string path)
     {
-        if (PickleData.Load(path) is not Dictionary<object, object?> top)
+        if (PlainPickle.Load(path) is not Dictionary<object, object?> top)
             throw new InvalidDataException($"{path}: expected a pickled dict of video id -> captions.");
         var result = new Dictionary<string, VideoCaptions>(top.Count, StringComparer.Ordinal);
         foreach (var (key, value) in top)
@@ -78,8 +78,8 @@ public static class SentencifiedCaptions
     private static VideoCaptions FromDictionary(Dictionary<object, object?> dict, string path, string videoId)
     {
         List<object?> Field(string name) =>
-            dict.TryGetValue(name, out object? v) && v is List<object?> list
-                ? list
+            dict.TryGetValue(name, out object? v) && v is IList<object?> list
+                ? list.ToList()
                 : throw new InvalidDataException($"{path}: video {videoId}: expected a list '{name}'.");
         double Number(object? x, string name) => x switch
         {

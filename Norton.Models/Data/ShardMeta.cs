@@ -34,19 +34,24 @@ public sealed class ShardMeta
     /// <exception cref="InvalidDataException">Not a plain-data pickle of dict int → list of str; the message names the file.</exception>
     public static ShardMeta Read(string path)
     {
-        if (PickleData.Load(path) is not Dictionary<object, object?> top)
+        if (PlainPickle.Load(path) is not Dictionary<object, object?> top)
             throw new InvalidDataException($"{path}: expected a pickled dict of shard id -> [video ids].");
         var shards = new SortedDictionary<int, IReadOnlyList<string>>();
         foreach (var (key, value) in top)
         {
             if (key is not long id || id < int.MinValue || id > int.MaxValue)
                 throw new InvalidDataException($"{path}: expected integer shard ids, found '{key}' ({key.GetType().Name}).");
-            if (value is not List<object?> list || list.Any(x => x is not string))
+            if (value is not IList<object?> list || list.Any(x => x is not string))
                 throw new InvalidDataException($"{path}: shard {id}: expected a list of video id strings.");
             shards[(int)id] = list.Cast<string>().ToArray();
         }
         return new ShardMeta(shards);
     }
+
+    /// <summary>Writes the index as the original's pickle (<c>{shard id: [video ids]}</c>, protocol 2), through a temporary file.</summary>
+    /// <param name="path">The <c>*_meta.pkl</c> file to write.</param>
+    public void Write(string path) =>
+        Serialization.PickleWriter.WriteFile(path, Shards.ToDictionary(kv => (long)kv.Key, kv => (object?)kv.Value.ToList()));
 
     /// <summary>Finds a video's shard and its index inside the shard.</summary>
     public bool TryLocate(string videoId, out int shard, out int index)

@@ -10,8 +10,6 @@ namespace Norton.Models.S3D;
 /// </summary>
 public static partial class NpyStringArray
 {
-    private static readonly byte[] Magic = { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y' };
-
     /// <summary>Reads the strings of <paramref name="path"/> in C order (an n-d array is flattened).</summary>
     /// <exception cref="InvalidDataException">Not a .npy file, or not a little-endian <c>U</c> array in C order.</exception>
     public static string[] Read(string path)
@@ -33,33 +31,26 @@ public static partial class NpyStringArray
     public static string[] Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var preamble = ReadExactly(stream, Magic.Length + 2, "preamble");
-        if (!preamble.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-            throw new InvalidDataException("not a .npy file (bad magic)");
-        int major = preamble[Magic.Length];
-        int headerLength = major switch
+        Serialization.NpyFormat.RawHeader header;
+        try
         {
-            1 => BinaryPrimitives.ReadUInt16LittleEndian(ReadExactly(stream, 2, "header length")),
-            2 or 3 => checked((int)BinaryPrimitives.ReadUInt32LittleEndian(ReadExactly(stream, 4, "header length"))),
-            _ => throw new InvalidDataException($"unsupported .npy format version {major}"),
-        };
-        var headerBytes = ReadExactly(stream, headerLength, "header");
-        string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
-
-        string descr = Match(DescrPattern(), header, "descr");
-        var dtype = DtypePattern().Match(descr);
+            header = Serialization.NpyFormat.ReadHeader(stream, "npy");
+        }
+        catch (Serialization.SerializedDataException e)
+        {
+            throw new InvalidDataException(e.Problem, e);
+        }
+        var dtype = DtypePattern().Match(header.Descr);
         if (!dtype.Success)
-            throw new InvalidDataException($"expected a little-endian unicode string dtype '<U<n>', got '{descr}'");
+            throw new InvalidDataException($"expected a little-endian unicode string dtype '<U<n>', got '{header.Descr}'");
         int width = int.Parse(dtype.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-        var dims = Match(ShapePattern(), header, "shape")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(d => long.Parse(d, System.Globalization.CultureInfo.InvariantCulture))
-            .ToArray();
-        bool fortran = Match(FortranPattern(), header, "fortran_order") == "True";
-        if (fortran && dims.Count(d => d > 1) > 1)
+        var dims = header.Shape;
+        if (header.FortranOrder && dims.Count(d => d > 1) > 1)
             throw new InvalidDataException("Fortran-ordered multi-dimensional string arrays are not supported");
 
         long count = dims.Aggregate(1L, (a, b) => checked(a * b));
+        if (stream.CanSeek && count > (stream.Length - stream.Position) / 4 / Math.Max(width, 1))
+            throw new InvalidDataException($"the file ends inside the data: {count} strings of {width} characters need {count * width * 4} bytes");
         var strings = new string[count];
         var utf32 = new UTF32Encoding(bigEndian: false, byteOrderMark: false, throwOnInvalidCharacters: true);
         int itemBytes = checked(width * 4);
@@ -83,21 +74,6 @@ public static partial class NpyStringArray
         return strings;
     }
 
-    private static string Match(Regex pattern, string header, string field)
-    {
-        var m = pattern.Match(header);
-        if (!m.Success)
-            throw new InvalidDataException($"header has no readable '{field}': {header.Trim()}");
-        return m.Groups[1].Value;
-    }
-
-    private static byte[] ReadExactly(Stream stream, int count, string what)
-    {
-        var buffer = new byte[count];
-        ReadInto(stream, buffer, what);
-        return buffer;
-    }
-
     private static void ReadInto(Stream stream, byte[] buffer, string what)
     {
         try
@@ -110,15 +86,9 @@ public static partial class NpyStringArray
         }
     }
 
-    [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]
-    private static partial Regex DescrPattern();
 
     [GeneratedRegex(@"^<U(\d+)$")]
     private static partial Regex DtypePattern();
 
-    [GeneratedRegex(@"'shape'\s*:\s*\(([^)]*)\)")]
-    private static partial Regex ShapePattern();
 
-    [GeneratedRegex(@"'fortran_order'\s*:\s*(True|False)")]
-    private static partial Regex FortranPattern();
 }
