@@ -61,7 +61,7 @@ public sealed class NumpyArray
     /// <exception cref="InvalidOperationException"><typeparamref name="T"/>'s size differs from the item size, or an object/string array.</exception>
     public T[] ToArray<T>() where T : unmanaged
     {
-        if (DType.Kind is 'O' or 'U' or 'S' || Marshal.SizeOf<T>() != DType.ItemSize)
+        if (DType.Kind is 'O' or 'U' or 'S' || System.Runtime.CompilerServices.Unsafe.SizeOf<T>() != DType.ItemSize)
             throw new InvalidOperationException($"a {DType} array cannot be read as {typeof(T).Name}.");
         return MemoryMarshal.Cast<byte, T>(_bytes).ToArray();
     }

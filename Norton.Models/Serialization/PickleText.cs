@@ -107,7 +107,7 @@ internal static class PickleText
 
     /// <summary>long where it fits, else <see cref="BigInteger"/>.</summary>
     public static object Normalise(BigInteger value) =>
-        value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
 
     private static object Integer(string text, PickleInput input)
     {

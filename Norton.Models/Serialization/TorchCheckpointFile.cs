@@ -88,9 +88,22 @@ public static class TorchCheckpointFile
             int size = TorchStorage.ElementSize(dtype);
             if (numel > record.Size / size || numel * size != record.Size)
                 throw new SerializedDataException(source, $"storage '{key}' declares {numel} elements of {size} bytes, but its record has {record.Size} bytes");
-            var data = empty(numel, dtype);
-            created.Add(data);
-            zip.ReadInto(record, data, size);
+            Tensor data;
+            if (record.Method == 0)
+            {
+                data = empty(numel, dtype);
+                created.Add(data);
+                zip.ReadInto(record, data, size);
+            }
+            else
+            {
+                // Deflated (TorchSharp.PyBridge writes such files): inflate first, so that a small record claiming a
+                // huge size fails on its real length before the storage is allocated.
+                byte[] bytes = zip.ReadAll(record, record.Size);
+                data = empty(numel, dtype);
+                created.Add(data);
+                if (bytes.Length > 0) data.bytes = bytes;
+            }
             read.Add(record.Name);
             var storage = new TorchStorage(data, key) { Filled = true };
             storages[key] = storage;
