@@ -178,6 +178,20 @@ public sealed class RestrictedPickleTests
         byte[] cycle = [0x80, 4, (byte)']', 0x94, (byte)'h', 0, (byte)'a', (byte)'.'];
         Assert.Contains("cyclic", Assert.Throws<SerializedDataException>(() => PickleReader.Read(new MemoryStream(cycle))).Message);
 
+        // 100,000 frozensets, each holding the previous one (via the memo, without nesting marks): hashing them must not
+        // recurse without bound, and the result is refused as too deep.
+        var deep = new List<byte> { 0x80, 4, (byte)'(', 0x91, 0x94, (byte)'0' };
+        for (int k = 0; k < 100_000; k++)
+        {
+            deep.AddRange([(byte)'(', (byte)'j']);
+            deep.AddRange(BitConverter.GetBytes(k));
+            deep.AddRange([0x91, 0x94, (byte)'0']);
+        }
+        deep.Add((byte)'j');
+        deep.AddRange(BitConverter.GetBytes(100_000));
+        deep.Add((byte)'.');
+        Assert.Contains("nested deeper than 1000", Assert.Throws<SerializedDataException>(() => PickleReader.Read(new MemoryStream(deep.ToArray()))).Message);
+
         // A persistent id outside a torch.save file, an unknown opcode, and an empty stream.
         Assert.Contains("persistent id", Assert.Throws<SerializedDataException>(() => PickleReader.Read(new MemoryStream([(byte)'N', (byte)'Q', (byte)'.']))).Message);
         Assert.Contains("unknown pickle opcode 0xff", Assert.Throws<SerializedDataException>(() => PickleReader.Read(new MemoryStream([0xff]))).Message);
