@@ -61,6 +61,9 @@ public sealed class CommandLine
         return text;
     }
 
+    /// <summary>A required text option (e.g. a path).</summary>
+    public string Text(string name) => Raw(name, null) ?? throw new ArgumentException($"--{name} needs a value");
+
     /// <summary>Throws if an option was given that no accessor asked for.</summary>
     public void RejectUnknown()
     {
