@@ -127,6 +127,18 @@ public sealed class RestrictedPickleTests
             Assert.Equal(new[] { r * 10L }, A("zero_d").ToArray<long>());
             Assert.Equal(3L + r, d["n_clips"]);
             Assert.Equal(0.25 * r, d["score"]);
+            var scalars = Assert.IsType<List<object?>>(d["scalars"]);
+            Assert.Equal("caf\u00e9", scalars[0]);
+            Assert.Equal("ab"u8.ToArray(), scalars[1]);
+            Assert.Equal(true, scalars[2]);
+            Assert.Equal(new BigInteger(ulong.MaxValue), scalars[3]);
+            Assert.Equal(new Complex(1, 2), scalars[4]);
+            Assert.Equal(0.5, scalars[5]);
+            Assert.Equal(-7L, scalars[6]);
+            Assert.Equal(new NumpyDType('f', 4), scalars[7]);
+            var objects = A("objects");
+            Assert.Equal("|O", objects.DType.Descr);
+            Assert.Equal(new object?[] { 1L, "x", null }, objects.Objects);
             using var t = A("tokens").ToTensor();
             Assert.Equal(new long[] { 2, 3 }, t.shape);
             Assert.Equal(21 + r, t[1, 0].item<int>());

@@ -9,8 +9,7 @@ fairseq_like_tiny.pt   A fake fairseq checkpoint in the layout of spec section 6
                        and the int64 position_ids buffers, next to an argparse.Namespace, a cfg dict, optimizer
                        history, numpy meters and Adam state, as fairseq 0.12 writes them.
 fairseq_like_tiny_no_numpy.pt
-                       The same without the numpy objects (which .NET's unpickler cannot rebuild): the layout
-                       that CheckpointReader reads directly.
+                       The same without the numpy objects (CheckpointReader reads both directly).
 expected_tiny.pt       The same weights as a flat float32 dict without prefix and without position_ids: what an
                        export must give (made here independently of tools/export_checkpoint.py).
 exported_tiny.pt       tools/export_checkpoint.py fairseq_like_tiny.pt exported_tiny.pt --safetensors exported_tiny.safetensors
