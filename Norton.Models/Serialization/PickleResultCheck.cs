@@ -78,6 +78,11 @@ internal static class PickleResultCheck
                 return set.ToArray();
             case PickleObject obj:
                 if (obj.State is NumpyDTypeRef s) obj.State = s.Type;
+                if (obj.Arguments is object?[] args)
+                    for (int i = 0; i < args.Length; i++)
+                        if (args[i] is NumpyDTypeRef r) args[i] = r.Type;
+                for (int i = 0; i < obj.ListItems.Count; i++)
+                    if (obj.ListItems[i] is NumpyDTypeRef r) obj.ListItems[i] = r.Type;
                 return [.. obj.Arguments, obj.State, .. obj.ListItems, .. obj.DictItems.Keys, .. obj.DictItems.Values];
             case NumpyArray array:
                 return array.Objects?.ToArray() ?? [];

@@ -12,10 +12,6 @@ public static class SafetensorsFile
 {
     private const long MaxHeaderBytes = 100 << 20;
 
-    /// <summary>Whether the first bytes look like a safetensors file whose header fits in <paramref name="fileLength"/>.</summary>
-    internal static bool LooksLikeSafetensors(ReadOnlySpan<byte> head, long fileLength) =>
-        head.Length >= 9 && head[8] == (byte)'{' && BinaryPrimitives.ReadUInt64LittleEndian(head) is var n && n <= (ulong)Math.Max(fileLength - 8, 0);
-
     /// <summary>Reads every tensor of <paramref name="path"/>; the caller owns (and disposes) them.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="SerializedDataException">Truncated or malformed file, an unknown dtype, offsets outside the data.</exception>
