@@ -12,7 +12,7 @@ namespace Norton.Evaluation.Alignment;
 /// background. No training and no parameters: the similarities come from any pair of encoders.
 /// </summary>
 /// <remarks>
-/// <para>This is the plan of the video-paragraph loss (<see cref="VideoParagraphLoss"/>) applied at inference: the same
+/// <para>This is the plan of the video-paragraph loss (<c>Norton.Losses.VideoParagraphLoss</c>) applied at inference: the same
 /// solver (<see cref="Sinkhorn"/>, Norton's marginals, rows first, a fixed number of sweeps) and the same bucket
 /// construction. The loss solves on its fused, min-max normalised similarity; the aligner on plain cosine
 /// similarities, which any encoder provides, so its bucket value is a cosine (see <see cref="BucketFromPairs"/>).</para>
