@@ -80,6 +80,15 @@ public sealed class EvaluationConfig
             Scalar(Child(root, "model"), "model_cls"), batchSize);
     }
 
+    /// <summary>A copy with some <c>dataset</c> entries replaced or added (e.g. data paths laid out differently).</summary>
+    public EvaluationConfig WithDataset(IReadOnlyDictionary<string, string> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        var dataset = new Dictionary<string, string>(Dataset, StringComparer.Ordinal);
+        foreach (var (key, value) in overrides) dataset[key] = value;
+        return new EvaluationConfig(Path, dataset, Metric, Predictor, ModelClass, BatchSize);
+    }
+
     /// <summary>A required <c>dataset</c> entry.</summary>
     /// <exception cref="InvalidDataException">It is missing; the message names the file and key.</exception>
     public string Require(string key) =>
