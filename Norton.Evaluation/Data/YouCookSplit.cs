@@ -129,7 +129,7 @@ internal static class YouCookSplit
             return span;
         }
 
-        private string Utf8(int n) => System.Text.Encoding.UTF8.GetString(Take(n));
+        private string Utf8(int n) => Encoding.UTF8.GetString(Take(n));
 
         private void Line()
         {

@@ -1,4 +1,4 @@
-using Norton.Evaluation.Encoding;
+using Norton.Evaluation.Encoders;
 using Norton.Evaluation.Processing;
 using static TorchSharp.torch;
 

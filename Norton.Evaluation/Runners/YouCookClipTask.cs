@@ -1,6 +1,6 @@
 using Norton.Evaluation.Config;
 using Norton.Evaluation.Data;
-using Norton.Evaluation.Encoding;
+using Norton.Evaluation.Encoders;
 using Norton.Evaluation.Metrics;
 using Norton.Evaluation.Processing;
 

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Norton.Evaluation.Encoding;
+namespace Norton.Evaluation.Encoders;
 
 /// <summary>
 /// The two towers as the zero-shot runners use them: pooled text vectors, and pooled video vectors with the

@@ -6,7 +6,7 @@ using Norton.Models.VideoClip;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Norton.Evaluation.Encoding;
+namespace Norton.Evaluation.Encoders;
 
 /// <summary>
 /// Builds a <see cref="VideoTextModel"/> that fits a state-dict file (what <see cref="CheckpointReader"/> reads) and

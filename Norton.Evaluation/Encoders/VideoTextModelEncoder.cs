@@ -1,7 +1,7 @@
 using Norton.Models;
 using static TorchSharp.torch;
 
-namespace Norton.Evaluation.Encoding;
+namespace Norton.Evaluation.Encoders;
 
 /// <summary>
 /// <see cref="VideoTextModel"/> in eval mode and without gradients (the original's predictors), on the model's
