@@ -60,7 +60,8 @@ public sealed class HtmAlignTask : ZeroShotTask
                 Buffer.BlockCopy(flat, 0, values, 0, flat.Length * sizeof(float));
                 example = new AlignmentExample(video.VideoId, values, texts);
             }
-            progress?.Report(new EvaluationProgress(Name, ++done, videos.Count));
+            done++;
+            progress?.Report(new EvaluationProgress(Name, done, videos.Count));
         }
         if (done == 0)
             throw new InvalidDataException($"{DataPath("anno_path")}: no video with texts.");
