@@ -25,9 +25,9 @@ internal static class EvaluationPlots
         var values = new double[2, seconds];
         for (int t = 0; t < seconds; t++)
         {
-            // ScottPlot draws the array's first row at the bottom of a y-up extent: prediction first, truth on top.
-            values[0, t] = example.Predicted[t] == 0 ? double.NaN : example.Predicted[t];
-            values[1, t] = example.Target[t] == 0 ? double.NaN : example.Target[t];
+            // ScottPlot draws the array's first row at the top of the extent: truth first, prediction below.
+            values[0, t] = example.Target[t] == 0 ? double.NaN : example.Target[t];
+            values[1, t] = example.Predicted[t] == 0 ? double.NaN : example.Predicted[t];
         }
         var plot = new Plot();
         var heatmap = plot.Add.Heatmap(values);

@@ -4,24 +4,29 @@ using Spectre.Console;
 
 namespace Norton.Cli.Evaluate;
 
-/// <summary>The metric table: one row per checkpoint, the best marked.</summary>
+/// <summary>The metric table: one row per metric, one column per checkpoint, the best marked.</summary>
 internal static class ResultsTable
 {
     public static Table Build(IReadOnlyList<(string Checkpoint, EvaluationResult Result)> results, int best)
     {
-        var table = new Table().Title(Markup.Escape($"{results[0].Result.Config}: {results[0].Result.Task} ({results[0].Result.Items} items)"));
-        table.AddColumn("checkpoint");
-        foreach (MetricValue metric in results[0].Result.Metrics)
-            table.AddColumn(new TableColumn(Markup.Escape(metric.Name)).RightAligned());
+        EvaluationResult first = results[0].Result;
+        var table = new Table().Title(Markup.Escape($"{first.Config}: {first.Task} ({first.Items} items)"));
+        table.AddColumn("metric");
         for (int i = 0; i < results.Count; i++)
         {
-            var cells = new List<string> { Markup.Escape(Path.GetFileName(results[i].Checkpoint)) + (i == best && results.Count > 1 ? " [green](best)[/]" : "") };
-            cells.AddRange(results[i].Result.Metrics.Select(m => Format(m)));
+            string name = Markup.Escape(Path.GetFileName(results[i].Checkpoint));
+            table.AddColumn(new TableColumn(i == best && results.Count > 1 ? $"{name} [green](best)[/]" : name).RightAligned());
+        }
+        for (int m = 0; m < first.Metrics.Count; m++)
+        {
+            var cells = new List<string> { Markup.Escape(first.Metrics[m].Name) };
+            cells.AddRange(results.Select(r => Format(r.Result.Metrics[m])));
             table.AddRow(cells.ToArray());
         }
         return table;
     }
 
+    /// <summary>Recalls and accuracies in percent, the median rank as a rank.</summary>
     private static string Format(MetricValue metric) =>
         metric.Name == "MR"
             ? metric.Value.ToString("F1", CultureInfo.InvariantCulture)
