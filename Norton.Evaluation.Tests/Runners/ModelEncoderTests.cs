@@ -51,6 +51,18 @@ public sealed class ModelEncoderTests
         Assert.Equal(expected.MedianRank, result["MR"]);
     }
 
+    [Fact]
+    public void TheOriginalSizesAreReadBackFromAFullStateDict()
+    {
+        using var model = new VideoTextModel(VideoClipConfig.Full(32), META);
+        var state = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        Assert.Equal(VideoClipConfig.Full(32), ModelCheckpoint.InferConfig(state, "full.pt", 32));
+
+        state.Remove("video_encoder.videomlp.linear1.weight");
+        var e = Assert.Throws<Norton.Models.Checkpoints.CheckpointFormatException>(() => ModelCheckpoint.InferConfig(state, "full.pt", 32));
+        Assert.Contains("video_encoder.videomlp.linear1.weight", e.Message);
+    }
+
     private static Tensor Stack(JsonElement[] items, string key, ScalarType type)
     {
         var tensors = items.Select(i =>
