@@ -3,18 +3,6 @@ using System.Text.Json;
 
 namespace Norton.Evaluation.Data;
 
-/// <summary>One annotated step of a COIN video.</summary>
-/// <param name="Start">Start in seconds.</param>
-/// <param name="End">End in seconds.</param>
-/// <param name="Label">The step id (1..778); 0 is background and never annotated.</param>
-public sealed record CoinSegment(double Start, double End, int Label);
-
-/// <summary>One COIN video of <c>COIN.json</c>.</summary>
-/// <param name="VideoId">The video id (features are <c>&lt;id&gt;.npy</c>).</param>
-/// <param name="Subset"><c>training</c> or <c>testing</c>.</param>
-/// <param name="Segments">Its steps in file order.</param>
-public sealed record CoinVideo(string VideoId, string Subset, IReadOnlyList<CoinSegment> Segments);
-
 /// <summary>
 /// Reads <c>COIN.json</c> as the original's <c>COINActionSegmentationMetaProcessor</c>: the step names come from
 /// the testing subset; label k's text is at index k−1 ("none" for an id that never occurs there).

@@ -46,6 +46,3 @@ internal static class PairEncoding
         return (cat(texts).MoveToOuterDisposeScope(), cat(videos).MoveToOuterDisposeScope(), infos);
     }
 }
-
-/// <summary>What is kept of an item after encoding.</summary>
-internal sealed record AlignedItemInfo(string VideoId, (int Start, int End)? Segment);
