@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 namespace Norton.Benchmarks;
 
 /// <summary>
-/// Entry point: <c>profile-sinkhorn ...</c>, <c>profile-loss ...</c> and <c>read-checkpoint ...</c> print one JSON line each; anything else (or nothing) goes to BenchmarkDotNet's
+/// Entry point: the <c>profile-*</c> commands (and <c>read-checkpoint</c>) print one JSON line each (see README.md); anything else (or nothing) goes to BenchmarkDotNet's
 /// switcher, e.g. <c>--filter '*Sinkhorn*'</c>, <c>--job short</c>, <c>--list flat</c>.
 /// </summary>
 public static class Program
@@ -19,6 +19,8 @@ public static class Program
                 return Command(() => ProfileLossCommand.Run(args[1..]), ProfileLossCommand.Usage);
             case "read-checkpoint":
                 return Command(() => ReadCheckpointCommand.Run(args[1..]), ReadCheckpointCommand.Usage);
+            case "profile-evaluate":
+                return Command(() => ProfileEvaluateCommand.Run(args[1..]), ProfileEvaluateCommand.Usage);
             default:
                 BenchmarkEnvironment.Initialize();
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -7,7 +7,7 @@ using Xunit;
 namespace Norton.Packaging.Tests;
 
 /// <summary>
-/// Packs Norton.Core, Norton.Losses and Norton.Models once for all tests of the collection, into a feed folder of
+/// Packs the libraries (<see cref="RepositoryLayout.PackageIds"/>) once for all tests of the collection, into a feed folder of
 /// its own (<c>dotnet pack -c Release -p:PackageOutputPath=…</c>), and restores the repository's local tools.
 /// </summary>
 public sealed partial class PackedNorton : IDisposable

@@ -6,7 +6,7 @@ namespace Norton.Packaging.Tests;
 internal static class RepositoryLayout
 {
     /// <summary>The packages whose packing these tests check.</summary>
-    public static readonly string[] PackageIds = ["Norton.Core", "Norton.Losses", "Norton.Models"];
+    public static readonly string[] PackageIds = ["Norton.Core", "Norton.Losses", "Norton.Models", "Norton.Evaluation"];
 
     private static readonly Lazy<string> RootLazy = new(FindRoot);
 

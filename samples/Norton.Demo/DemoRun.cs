@@ -3,8 +3,8 @@ using Norton.Demo.Data;
 using Norton.Demo.Evaluation;
 using Norton.Demo.Reporting;
 using Norton.Demo.Training;
+using Norton.Evaluation.Alignment;
 using Norton.Losses;
-using Norton.Losses.Alignment;
 using Spectre.Console;
 using TorchSharp;
 

@@ -1,7 +1,7 @@
 using Norton.Demo.Data;
 using Norton.Demo.Training;
-using Norton.Losses.Alignment;
-using Norton.Losses.Evaluation;
+using Norton.Evaluation.Alignment;
+using Norton.Evaluation.Metrics;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using Norton.Demo.Training;
-using Norton.Losses.Alignment;
+using Norton.Evaluation.Alignment;
 using ScottPlot;
 
 namespace Norton.Demo.Reporting;

@@ -1,0 +1,13 @@
+using System.Runtime.CompilerServices;
+
+// One test at a time within this assembly: TorchSharp 0.107 can finalize an operator's temporary Scalar while the
+// native op still reads it when another thread allocates meanwhile. Test assemblies still run side by side.
+[assembly: Xunit.CollectionBehavior(DisableTestParallelization = true)]
+
+namespace Norton.Evaluation.Tests;
+
+internal static class AssemblyInit
+{
+    [ModuleInitializer]
+    internal static void Init() => Norton.TestSupport.TestEnvironment.Initialize();
+}
