@@ -1,0 +1,28 @@
+using Norton.Training.Distributed;
+
+namespace Norton.Training.MpiHost;
+
+/// <summary>
+/// <c>basics</c>: exercises every collective and prints one JSON line per rank; <c>train ...</c>: data-parallel
+/// updates of a tiny model (see <see cref="TrainScenario"/>). Run under <c>mpirun -np 2</c>.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        using var world = DistributedWorld.Join();
+        DistributedWorld.AbortOnUnhandledException(world);
+        switch (args.FirstOrDefault())
+        {
+            case "basics":
+                BasicsScenario.Run(world);
+                return 0;
+            case "train":
+                TrainScenario.Run(world, TrainArguments.Parse(args[1..]));
+                return 0;
+            default:
+                Console.Error.WriteLine("usage: Norton.Training.MpiHost basics | train --steps N --out DIR [--checkpoint FILE] [--resume] [--fail-rank R --fail-step S]");
+                return 2;
+        }
+    }
+}
