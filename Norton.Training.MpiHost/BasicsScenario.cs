@@ -51,6 +51,7 @@ public static class BasicsScenario
             ["allgather"] = gathered, ["allgatherv"] = variable, ["allgatherv_counts"] = counts,
             ["string_batches"] = strings, ["id_batches"] = ids, ["average"] = average, ["seed"] = seed,
             ["null_reference_caught"] = nullReferenceCaught,
+            ["mpi_loaded"] = File.Exists("/proc/self/maps") && File.ReadAllText("/proc/self/maps").Contains("libmpi", StringComparison.Ordinal),
         };
         Console.WriteLine(JsonSerializer.Serialize(line));
     }

@@ -4,7 +4,8 @@ namespace Norton.Training.MpiHost;
 
 /// <summary>
 /// <c>basics</c>: exercises every collective and prints one JSON line per rank; <c>train ...</c>: data-parallel
-/// updates of a tiny model (see <see cref="TrainScenario"/>). Run under <c>mpirun -np 2</c>.
+/// updates of a tiny model (see <see cref="TrainScenario"/>); <c>reference ...</c>: the
+/// single-process result they must equal (<see cref="ReferenceScenario"/>). Run under <c>mpirun -np 2</c>.
 /// </summary>
 public static class Program
 {
@@ -17,11 +18,15 @@ public static class Program
             case "basics":
                 BasicsScenario.Run(world);
                 return 0;
+            case "reference":
+                var r = TrainArguments.Parse(args[1..]);
+                ReferenceScenario.Run(r.Steps, r.Size, r.Out);
+                return 0;
             case "train":
                 TrainScenario.Run(world, TrainArguments.Parse(args[1..]));
                 return 0;
             default:
-                Console.Error.WriteLine("usage: Norton.Training.MpiHost basics | train --steps N --out DIR [--checkpoint FILE] [--resume] [--fail-rank R --fail-step S]");
+                Console.Error.WriteLine("usage: Norton.Training.MpiHost basics | train --steps N --out DIR [--checkpoint FILE] [--resume] [--fail-rank R --fail-step S] | reference --steps N --size P --out DIR");
                 return 2;
         }
     }

@@ -107,9 +107,12 @@ internal sealed unsafe class MpiLibrary
 
     /// <summary>Loads <c>NORTON_MPI_LIBRARY</c> if set, else the first of <see cref="Candidates"/> that loads.</summary>
     /// <exception cref="MpiLibraryNotFoundException">Nothing loads; the message names what to install.</exception>
-    public static MpiLibrary Load()
+    public static MpiLibrary Load() => Load(Environment.GetEnvironmentVariable(LibraryVariable));
+
+    /// <summary>Loads <paramref name="chosen"/> if not blank, else the first of <see cref="Candidates"/> that loads.</summary>
+    /// <exception cref="MpiLibraryNotFoundException">Nothing loads; the message names what to install.</exception>
+    public static MpiLibrary Load(string? chosen)
     {
-        string? chosen = Environment.GetEnvironmentVariable(LibraryVariable);
         string[] names = string.IsNullOrWhiteSpace(chosen) ? Candidates : [chosen];
         foreach (string name in names)
             if (NativeLibrary.TryLoad(name, out nint handle))
