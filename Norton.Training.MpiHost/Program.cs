@@ -26,7 +26,7 @@ public static class Program
                 TrainScenario.Run(world, TrainArguments.Parse(args[1..]));
                 return 0;
             default:
-                Console.Error.WriteLine("usage: Norton.Training.MpiHost basics | train --steps N --out DIR [--checkpoint FILE] [--resume] [--fail-rank R --fail-step S] | reference --steps N --size P --out DIR");
+                Console.Error.WriteLine("usage: Norton.Training.MpiHost basics | train --steps N --out DIR [--checkpoint FILE] [--resume] [--fail-rank R --fail-step S] [--bucket-floats N] | reference --steps N --size P --out DIR");
                 return 2;
         }
     }

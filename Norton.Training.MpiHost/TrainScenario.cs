@@ -18,7 +18,7 @@ public static class TrainScenario
         int done = 0;
         if (a.Resume) done = TinyCheckpoint.Load(a.Checkpoint!, model, velocity); // every rank restores the same state
         else DataParallel.BroadcastParameters(world, model);
-        using var parallel = new DataParallel(world, model);
+        using var parallel = new DataParallel(world, model, a.BucketFloats);
         Directory.CreateDirectory(a.Out);
         for (int update = done + 1; update <= a.Steps; update++)
         {

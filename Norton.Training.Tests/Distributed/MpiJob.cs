@@ -40,10 +40,14 @@ internal static class MpiJob
     /// <summary>Runs <c>mpirun -np ranks dotnet host args</c>, killing it after <paramref name="timeout"/>.</summary>
     public static Result Run(int ranks, TimeSpan timeout, params string[] args) =>
         Start(Mpirun, ["--allow-run-as-root", "--oversubscribe", "--mca", "btl_vader_single_copy_mechanism", "none",
-            "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), "dotnet", HostDll, .. args], timeout);
+            "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), Dotnet, HostDll, .. args], timeout);
 
     /// <summary>Runs the host as a plain process (a world of one).</summary>
-    public static Result RunAlone(TimeSpan timeout, params string[] args) => Start("dotnet", [HostDll, .. args], timeout);
+    public static Result RunAlone(TimeSpan timeout, params string[] args) => Start(Dotnet, [HostDll, .. args], timeout);
+
+    // The dotnet that runs these tests (testhost runs under it), so the host gets the same runtime.
+    private static string Dotnet =>
+        Environment.ProcessPath is string path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
 
     private static Result Start(string file, string[] args, TimeSpan timeout)
     {
