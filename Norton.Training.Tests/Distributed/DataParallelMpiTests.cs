@@ -76,6 +76,15 @@ public sealed class DataParallelMpiTests
         Directory.Delete(dir, recursive: true);
     }
 
+    [Fact]
+    public void AnExceptionEscapingABackgroundThread_EndsTheJobNonZeroWithinAMinute_WithItsError()
+    {
+        var job = MpiJob.Run(2, TimeSpan.FromSeconds(60), "crash");
+        Assert.False(job.TimedOut, "the job hung: " + MpiJob.Describe(job));
+        Assert.NotEqual(0, job.ExitCode);
+        Assert.Contains("rank 1 of 2: System.InvalidOperationException: unhandled failure on a background thread of rank 1", job.Error + job.Output);
+    }
+
     private static void AssertClose(float[] expected, float[] actual, string what)
     {
         Assert.Equal(expected.Length, actual.Length);
