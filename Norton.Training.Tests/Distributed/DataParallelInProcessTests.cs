@@ -1,6 +1,7 @@
 using Norton.TestSupport;
 using Norton.Training.Distributed;
 using TorchSharp;
+using TorchSharp.Modules;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -33,6 +34,34 @@ public sealed class DataParallelInProcessTests
         var after = model.parameters().Select(p => p.grad!.data<float>().ToArray()).ToList();
         for (int k = 0; k < grads.Count; k++)
             Assert.Equal(grads[k].Select(g => (g + g + 100f) / 2f), after[k]);
+    }
+
+    [Fact]
+    public void Float64Parameters_TravelInABucketOfTheirOwn_AndAreAveragedInFloat64()
+    {
+        using var model = nn.Sequential(("a", nn.Linear(2, 1)));
+        var grads = SetGradients(model, offset: 0f);
+        using var scale = new Parameter(tensor(new[] { 0.5, 1.5 }));
+        using (var scope = NewDisposeScope())
+            (scale * tensor(new[] { 0.1, 1e-9 })).sum().backward();
+        var flagsPerBucket = new Queue<int>([2, 1]); // {a.weight, a.bias} float32, {logit_scale} float64
+        var other = new TwoRankStandIn(values =>
+        {
+            int flags = flagsPerBucket.Dequeue();
+            for (int i = 0; i < values.Length; i++) values[i] += i < values.Length - flags ? values[i] + 100f : 1f;
+        }, values =>
+        {
+            int flags = flagsPerBucket.Dequeue();
+            for (int i = 0; i < values.Length; i++) values[i] += i < values.Length - flags ? values[i] : 1.0;
+        });
+        using var parallel = new DataParallel(other,
+            model.named_parameters().Select(p => (p.name, p.parameter)).Append(("logit_scale", (Parameter)scale)));
+        Assert.Equal(2, parallel.BucketCount);
+        Assert.Equal(3 * 4 + 2 * 8, parallel.BytesPerUpdate);
+        parallel.AverageGradients();
+        Assert.Empty(flagsPerBucket);
+        Assert.Equal(grads[0].Select(g => g + 50f), model.parameters().First().grad!.data<float>().ToArray());
+        Assert.Equal([0.1, 1e-9], scale.grad!.data<double>().ToArray()); // 1e-9 survives: no float32 round trip
     }
 
     [Fact]
@@ -77,7 +106,7 @@ public sealed class DataParallelInProcessTests
 
     private static readonly Scalar OneScalar = 1.0;
 
-    private sealed class TwoRankStandIn(SpanAction add) : ICommunicator
+    private sealed class TwoRankStandIn(SpanAction add, DoubleSpanAction? addDoubles = null) : ICommunicator
     {
         public int Rank => 0;
         public int Size => 2;
@@ -85,7 +114,7 @@ public sealed class DataParallelInProcessTests
         public void Barrier() { }
         public void Broadcast<T>(Span<T> buffer, int root = 0) where T : unmanaged { }
         public void AllReduceSum(Span<float> buffer) => add(buffer);
-        public void AllReduceSum(Span<double> buffer) => throw new NotSupportedException();
+        public void AllReduceSum(Span<double> buffer) => (addDoubles ?? throw new NotSupportedException())(buffer);
         public T[] AllGather<T>(ReadOnlySpan<T> mine) where T : unmanaged => throw new NotSupportedException();
         public T[] AllGatherVariable<T>(ReadOnlySpan<T> mine, out int[] counts) where T : unmanaged => throw new NotSupportedException();
         public void Abort(int exitCode) => throw new NotSupportedException();
@@ -93,4 +122,6 @@ public sealed class DataParallelInProcessTests
     }
 
     private delegate void SpanAction(Span<float> values);
+
+    private delegate void DoubleSpanAction(Span<double> values);
 }

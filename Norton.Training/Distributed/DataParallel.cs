@@ -9,12 +9,13 @@ namespace Norton.Training.Distributed;
 /// Data-parallel training as the original's DistributedDataParallel does it: every rank starts from rank 0's weights
 /// (<see cref="BroadcastParameters"/>), computes the loss on its own batch, and after <c>backward</c> and before
 /// clipping calls <see cref="AverageGradients"/>, so the optimiser steps identically everywhere. Gradients travel
-/// through one host buffer per bucket (float32, CPU): on CUDA they are copied to the host and back, since the MPI
-/// binding does not assume a CUDA-aware MPI. In a world of one every call leaves the tensors as they are.
+/// through one host buffer per bucket (CPU, the parameters' dtype: float32, or float64 for e.g. a trained
+/// <c>logit_scale</c>): on CUDA they are copied to the host and back, since the MPI binding does not assume a
+/// CUDA-aware MPI. In a world of one every call leaves the tensors as they are.
 /// </summary>
 public sealed class DataParallel : IDisposable
 {
-    /// <summary>Default bucket size in floats (64 MiB): small models use one bucket, full fine-tuning a few.</summary>
+    /// <summary>Default bucket size in elements (64 MiB of float32): small models use one bucket, full fine-tuning a few.</summary>
     public const long DefaultBucketFloats = 1L << 24;
 
     private readonly (string Name, Parameter Parameter)[] _trained;
@@ -25,31 +26,44 @@ public sealed class DataParallel : IDisposable
     /// in <c>named_parameters</c> order (the same on every rank for the same model).</summary>
     /// <param name="world">The job's communicator.</param>
     /// <param name="model">The model being trained; freeze parameters (e.g. layernorm-only) before this call.</param>
-    /// <param name="bucketFloats">Floats per all-reduce bucket (a parameter larger than this gets its own bucket).</param>
-    /// <exception cref="ArgumentException">No trained parameter, or a trained parameter that is not float32.</exception>
+    /// <param name="bucketFloats">Elements per all-reduce bucket (a parameter larger than this gets its own bucket).</param>
+    /// <exception cref="ArgumentException">No trained parameter, or one that is neither float32 nor float64.</exception>
     public DataParallel(ICommunicator world, nn.Module model, long bucketFloats = DefaultBucketFloats)
+        : this(world, Trained(model ?? throw new ArgumentNullException(nameof(model))), bucketFloats)
+    {
+    }
+
+    /// <summary>Prepares gradient averaging for the given parameters (e.g. the model's and the loss's trained
+    /// <c>logit_scale</c>), in the order given, which must be the same on every rank.</summary>
+    /// <param name="world">The job's communicator.</param>
+    /// <param name="trained">Names (for error messages) and parameters.</param>
+    /// <param name="bucketFloats">Elements per all-reduce bucket (a parameter larger than this gets its own bucket).</param>
+    /// <exception cref="ArgumentException">No parameter, or one that is neither float32 nor float64.</exception>
+    public DataParallel(ICommunicator world, IEnumerable<(string Name, Parameter Parameter)> trained, long bucketFloats = DefaultBucketFloats)
     {
         World = world ?? throw new ArgumentNullException(nameof(world));
-        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(trained);
         ArgumentOutOfRangeException.ThrowIfLessThan(bucketFloats, 1, nameof(bucketFloats));
-        _trained = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToArray();
+        _trained = trained.ToArray();
         if (_trained.Length == 0)
-            throw new ArgumentException("the model has no parameter with requires_grad; there is nothing to average.", nameof(model));
+            throw new ArgumentException("there is no trained parameter (none with requires_grad); there is nothing to average.", nameof(trained));
         foreach (var (name, p) in _trained)
-            if (p.dtype != ScalarType.Float32)
-                throw new ArgumentException($"trained parameter '{name}' is {p.dtype}; data-parallel averaging supports float32 parameters.", nameof(model));
+            if (p.dtype != ScalarType.Float32 && p.dtype != ScalarType.Float64)
+                throw new ArgumentException($"trained parameter '{name}' is {p.dtype}; data-parallel averaging supports float32 and float64 parameters.", nameof(trained));
         _size = ((double)world.Size).ToScalar();
         TrainedFloats = _trained.Sum(t => t.Parameter.numel());
+        BytesPerUpdate = _trained.Sum(t => t.Parameter.numel() * t.Parameter.ElementSize);
         int first = 0;
-        long floats = 0;
+        long elements = 0;
         for (int k = 0; k < _trained.Length; k++)
         {
-            floats += _trained[k].Parameter.numel();
-            if (floats >= bucketFloats || k == _trained.Length - 1)
+            elements += _trained[k].Parameter.numel();
+            bool last = k == _trained.Length - 1;
+            if (last || elements >= bucketFloats || _trained[k + 1].Parameter.dtype != _trained[k].Parameter.dtype)
             {
-                AddBucket(first, k - first + 1, floats);
+                AddBucket(first, k - first + 1, elements);
                 first = k + 1;
-                floats = 0;
+                elements = 0;
             }
         }
     }
@@ -60,8 +74,8 @@ public sealed class DataParallel : IDisposable
     /// <summary>Scalar parameters whose gradients are averaged (59,904 in the paper's layernorm-only setting).</summary>
     public long TrainedFloats { get; }
 
-    /// <summary>Bytes one rank sends into the all-reduce per update (float32 gradients).</summary>
-    public long BytesPerUpdate => TrainedFloats * sizeof(float);
+    /// <summary>Gradient bytes one rank sends into the all-reduce per update.</summary>
+    public long BytesPerUpdate { get; }
 
     /// <summary>The number of all-reduce buckets.</summary>
     public int BucketCount => _buckets.Count;
@@ -102,7 +116,8 @@ public sealed class DataParallel : IDisposable
         using var noGrad = no_grad();
         foreach (var (first, count, host) in _buckets)
         {
-            var values = MemoryMarshal.Cast<byte, float>(host.bytes);
+            long gradients = host.numel() - count; // the gradients, then one has-gradient flag per parameter
+            var flags = new double[count];
             long offset = 0;
             for (int k = first; k < first + count; k++)
             {
@@ -111,20 +126,23 @@ public sealed class DataParallel : IDisposable
                 var grad = p.grad;
                 if (grad is null) host.narrow(0, offset, n).zero_();
                 else host.narrow(0, offset, n).copy_(grad.reshape(-1));
-                values[(int)(host.numel() - count + (k - first))] = grad is null ? 0f : 1f; // the has-gradient flags
+                flags[k - first] = grad is null ? 0 : 1;
                 offset += n;
             }
-            World.AllReduceSum(values);
+            host.narrow(0, gradients, count).copy_(tensor(flags));
+            if (host.dtype == ScalarType.Float32) World.AllReduceSum(MemoryMarshal.Cast<byte, float>(host.bytes));
+            else World.AllReduceSum(MemoryMarshal.Cast<byte, double>(host.bytes));
+            double[] ranks = host.narrow(0, gradients, count).to(ScalarType.Float64).data<double>().ToArray();
             offset = 0;
             for (int k = first; k < first + count; k++)
             {
                 var p = _trained[k].Parameter;
                 long n = p.numel();
-                float ranks = values[(int)(host.numel() - count + (k - first))];
+                double withGradient = ranks[k - first];
                 var grad = p.grad;
-                if (ranks != 0f && ranks != World.Size || (ranks == 0f) != (grad is null))
+                if ((withGradient != 0 && withGradient != World.Size) || (withGradient == 0) != (grad is null))
                     throw new InvalidOperationException(
-                        $"parameter '{_trained[k].Name}' has a gradient on {ranks} of {World.Size} ranks; every rank must use every trained parameter (or freeze it).");
+                        $"parameter '{_trained[k].Name}' has a gradient on {withGradient} of {World.Size} ranks; every rank must use every trained parameter (or freeze it).");
                 if (grad is not null)
                     grad.copy_(host.narrow(0, offset, n).div_(_size).view_as(grad));
                 offset += n;
@@ -140,11 +158,15 @@ public sealed class DataParallel : IDisposable
         _size.Dispose();
     }
 
-    private void AddBucket(int first, int count, long floats)
+    private static IEnumerable<(string, Parameter)> Trained(nn.Module model) =>
+        model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter));
+
+    private void AddBucket(int first, int count, long elements)
     {
-        if (floats + count > int.MaxValue / sizeof(float))
+        var dtype = _trained[first].Parameter.dtype;
+        long bytes = (elements + count) * (dtype == ScalarType.Float32 ? 4 : 8);
+        if (bytes > int.MaxValue)
             throw new ArgumentException($"parameter '{_trained[first].Name}' alone exceeds the 2 GiB a bucket can hold.");
-        // The bucket's gradients, then one has-gradient flag per parameter (summed across ranks with them).
-        _buckets.Add((first, count, zeros(floats + count, ScalarType.Float32, CPU).DetachFromDisposeScope()));
+        _buckets.Add((first, count, zeros(elements + count, dtype, CPU).DetachFromDisposeScope()));
     }
 }
