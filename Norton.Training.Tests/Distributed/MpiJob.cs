@@ -92,11 +92,3 @@ internal static class MpiJob
     public static string Describe(Result r) =>
         $"exit {r.ExitCode} after {r.Elapsed.TotalSeconds:F1} s{(r.TimedOut ? " (timed out)" : "")}\nstdout:\n{r.Output}\nstderr:\n{r.Error}";
 }
-
-/// <summary>MPI jobs use both cores; run them one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class MpiCollection
-{
-    /// <summary>The collection's name.</summary>
-    public const string Name = "MPI jobs";
-}
