@@ -21,6 +21,8 @@ public static class Program
                 return Command(() => ReadCheckpointCommand.Run(args[1..]), ReadCheckpointCommand.Usage);
             case "profile-evaluate":
                 return Command(() => ProfileEvaluateCommand.Run(args[1..]), ProfileEvaluateCommand.Usage);
+            case "profile-allreduce":
+                return Command(() => ProfileAllReduceCommand.Run(args[1..]), ProfileAllReduceCommand.Usage);
             default:
                 BenchmarkEnvironment.Initialize();
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

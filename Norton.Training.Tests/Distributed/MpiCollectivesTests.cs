@@ -1,0 +1,57 @@
+using Xunit;
+using System.Text.Json;
+
+namespace Norton.Training.Tests.Distributed;
+
+[Collection(MpiCollection.Name)]
+public sealed class MpiCollectivesTests
+{
+    [Fact]
+    public void TwoRanks_EveryCollectiveGivesWhatItsDefinitionSays()
+    {
+        var result = MpiJob.Run(2, TimeSpan.FromSeconds(120), "basics");
+        Assert.True(result.ExitCode == 0, MpiJob.Describe(result));
+        var lines = MpiJob.JsonLines(result.Output).Select(l => JsonDocument.Parse(l).RootElement).OrderBy(e => e.GetProperty("rank").GetInt32()).ToList();
+        Assert.Equal(2, lines.Count);
+        for (int rank = 0; rank < 2; rank++)
+        {
+            var e = lines[rank];
+            Assert.Equal(rank, e.GetProperty("rank").GetInt32());
+            Assert.Equal(2, e.GetProperty("size").GetInt32());
+            Assert.Equal(rank, e.GetProperty("local_rank").GetInt32()); // both ranks on this host
+            Assert.Equal("MpiCommunicator", e.GetProperty("communicator").GetString());
+            // Broadcast from root 1 (rank·10 + i on each rank): everyone holds 10 + i.
+            Assert.Equal([10.0, 11, 12, 13, 14], Doubles(e, "bcast"));
+            // Sum over ranks r of (r+1)·x is 3x for two ranks.
+            Assert.Equal(Enumerable.Range(0, 1000).Select(i => 3.0 * i), Doubles(e, "float_sum"));
+            Assert.Equal(Enumerable.Range(0, 1000).Select(i => 3.0 * (i + 0.25)), Doubles(e, "double_sum"));
+            Assert.Equal([0.0, 0, 1, 100], Doubles(e, "allgather"));
+            Assert.Equal([0.0, 1000, 1001], Doubles(e, "allgatherv"));
+            Assert.Equal([1.0, 2], Doubles(e, "allgatherv_counts"));
+            Assert.Equal("[[\"r0-a\",\"r0-\\u00FC\"],[\"r0-c\"],[\"r1-a\",\"r1-\\u00FC\"],[\"r1-c\"]]", e.GetProperty("string_batches").GetRawText());
+            Assert.Equal("[[0,10],[20],[1,11],[21]]", e.GetProperty("id_batches").GetRawText());
+            Assert.Equal(1.5, e.GetProperty("average").GetDouble()); // (1 + 2) / (1 + 1)
+            Assert.Equal(12345UL, e.GetProperty("seed").GetUInt64()); // rank 0's
+            Assert.True(e.GetProperty("null_reference_caught").GetBoolean(), "MPI took over .NET's SIGSEGV handling");
+            Assert.True(e.GetProperty("mpi_loaded").GetBoolean());
+        }
+    }
+
+    [Fact]
+    public void WithoutALauncher_TheHostIsAWorldOfOne_AndNeverLoadsMpi()
+    {
+        var result = MpiJob.RunAlone(TimeSpan.FromSeconds(60), "basics");
+        Assert.True(result.ExitCode == 0, MpiJob.Describe(result));
+        var e = JsonDocument.Parse(Assert.Single(MpiJob.JsonLines(result.Output))).RootElement;
+        Assert.Equal("SingleProcessCommunicator", e.GetProperty("communicator").GetString());
+        Assert.Equal(1, e.GetProperty("size").GetInt32());
+        Assert.Equal([0.0, 1, 2, 3, 4], Doubles(e, "bcast")); // root is rank 0 = itself
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => (double)i), Doubles(e, "float_sum"));
+        Assert.Equal("[[\"r0-a\",\"r0-\\u00FC\"],[\"r0-c\"]]", e.GetProperty("string_batches").GetRawText());
+        Assert.Equal(1.0, e.GetProperty("average").GetDouble());
+        Assert.False(e.GetProperty("mpi_loaded").GetBoolean(), "a single process must not load libmpi");
+    }
+
+    private static double[] Doubles(JsonElement e, string name) =>
+        e.GetProperty(name).EnumerateArray().Select(x => x.GetDouble()).ToArray();
+}
