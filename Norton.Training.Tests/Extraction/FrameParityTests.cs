@@ -48,6 +48,19 @@ public sealed class FrameParityTests(TestVideos videos) : IClassFixture<TestVide
         Assert.True(tail.IndexOfAnyExcept((byte)0) < 0, $"{name}: the last clip is not zero-padded");
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void TheOriginalsFilterGraphGivesTheSameFrames(string name, string chain, int expectedFrames)
+    {
+        // ffmpeg-python, which the original calls, writes the chain as a -filter_complex graph with fps=fps=30.
+        string[] parts = chain.Split(',');
+        string graph = $"[0]fps=fps={parts[0]["fps=".Length..]}[s0];[s0]{parts[1]}[s1];[s1]{parts[2]}[s2]";
+        string path = PathOf(name);
+        byte[] original = Ffmpeg.Run("-v", "error", "-i", path, "-filter_complex", graph, "-map", "[s2]", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:");
+        Assert.Equal(expectedFrames * FramePreprocessing.Original.FrameBytes, original.Length);
+        Assert.True(original.AsSpan().SequenceEqual(Ffmpeg.RawFrames(path, chain)), $"{name}: -vf and the original's graph differ");
+    }
+
     [Fact]
     public void ClipTensorIsRgbOver255InChannelTimeHeightWidthOrder()
     {
