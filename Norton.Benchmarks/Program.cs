@@ -17,6 +17,8 @@ public static class Program
                 return Command(() => ProfileSinkhornCommand.Run(args[1..]), ProfileSinkhornCommand.Usage);
             case "profile-loss":
                 return Command(() => ProfileLossCommand.Run(args[1..]), ProfileLossCommand.Usage);
+            case "profile-extract":
+                return Command(() => ProfileExtractCommand.Run(args[1..]), ProfileExtractCommand.Usage);
             default:
                 BenchmarkEnvironment.Initialize();
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
