@@ -141,6 +141,20 @@ public sealed class S3DFeatureExtractorTests : IClassFixture<TestVideos>, IClass
     }
 
     [Fact]
+    public void CancelledRunLeavesOnlyWholeFilesAndResumes()
+    {
+        using var extractor = Extractor(1);
+        using var cancel = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            extractor.Extract([_videos.Landscape, _videos.Portrait, _videos.Short], _output, _ => cancel.Cancel(), cancel.Token));
+        Assert.Equal(["landscape.npy"], Directory.GetFiles(_output).Select(Path.GetFileName));
+
+        var resumed = extractor.Extract([_videos.Landscape, _videos.Portrait, _videos.Short], _output);
+        Assert.Equal([_videos.Landscape], resumed.Skipped);
+        Assert.Equal([_videos.Portrait, _videos.Short], resumed.Extracted);
+    }
+
+    [Fact]
     public void VideosWithTheSameIdAreRejected()
     {
         using var extractor = Extractor(2);
