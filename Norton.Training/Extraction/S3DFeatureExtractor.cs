@@ -21,6 +21,8 @@ namespace Norton.Training.Extraction;
 /// </remarks>
 public sealed class S3DFeatureExtractor : IDisposable
 {
+    // F.normalize's eps; a field, not a temporary Scalar (the decoding thread's allocations can trigger a GC mid-op).
+    private static readonly Scalar NormEpsilon = 1e-12;
     private readonly S3DG _model;
     private readonly bool _ownsModel;
     private readonly Device _device;
@@ -205,7 +207,9 @@ public sealed class S3DFeatureExtractor : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var output = _model.forward(clips);
-        var normalised = nn.functional.normalize(output.VideoEmbedding, p: 2, dim: 1);
+        var embedding = output.VideoEmbedding;
+        // F.normalize(x, dim=1): x / max(||x||_2, eps), row by row.
+        var normalised = embedding.div(embedding.norm(1, keepdim: true).clamp_min(NormEpsilon));
         return normalised.cpu().MoveToOuterDisposeScope();
     }
 
