@@ -67,6 +67,32 @@ public sealed class ExtractFeaturesCommandTests : IDisposable
     }
 
     [Fact]
+    public void ExtractsAGeneratedVideoAtTheOriginalSettings()
+    {
+        // One 3 x 30 x 224 x 224 clip (0.2 s = 6 frames, zero-padded): the only full-size S3D forward in the tests.
+        string video = Path.Combine(_folder, "clip.mp4");
+        MakeVideo(video, 0.2);
+        string output = Path.Combine(_folder, "features");
+
+        var (code, stdout, stderr) = Invoke("extract-features", _folder, "--output", output, "--weights", Weights, "--batch", "1");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("extracted 1, skipped 0 (already done), failed 0", stdout);
+        byte[] npy = File.ReadAllBytes(Path.Combine(output, "clip.npy"));
+        int headerLength = BitConverter.ToUInt16(npy, 8);
+        string header = System.Text.Encoding.ASCII.GetString(npy, 10, headerLength);
+        Assert.StartsWith("{'descr': '<f2', 'fortran_order': False, 'shape': (1, 512), }", header);
+        Assert.Equal(10 + headerLength + 512 * 2, npy.Length);
+        double norm = 0;
+        for (int j = 0; j < 512; j++)
+        {
+            double v = (double)BitConverter.ToHalf(npy, 10 + headerLength + 2 * j);
+            norm += v * v;
+        }
+        Assert.InRange(Math.Sqrt(norm), 0.998, 1.002);
+    }
+
+    [Fact]
     public void MissingWeightsExitTwoNamingTheFile()
     {
         string weights = Path.Combine(_folder, "absent.pth");
