@@ -23,6 +23,8 @@ public static class Program
                 return Command(() => ProfileEvaluateCommand.Run(args[1..]), ProfileEvaluateCommand.Usage);
             case "profile-allreduce":
                 return Command(() => ProfileAllReduceCommand.Run(args[1..]), ProfileAllReduceCommand.Usage);
+            case "profile-extract":
+                return Command(() => ProfileExtractCommand.Run(args[1..]), ProfileExtractCommand.Usage);
             default:
                 BenchmarkEnvironment.Initialize();
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -13,6 +13,7 @@ public static class Program
         var root = new RootCommand("Norton for .NET: post-pretraining, zero-shot evaluation and corpus preparation.");
         // Subcommands register here, one line each (keep alphabetical).
         root.Subcommands.Add(Commands.EvaluateCommand.Create());
+        root.Subcommands.Add(Commands.ExtractFeaturesCommand.Create());
         return root;
     }
 
