@@ -77,7 +77,7 @@ public sealed class Fixture : IDisposable
     public static IReadOnlyList<CaseRef> All(string kind)
     {
         var data = new List<CaseRef>();
-        foreach (string root in TestData.FixtureRoots())
+        foreach (string root in TestDataPaths.FixtureRoots())
         {
             string kindDir = Path.Combine(root, kind);
             if (!Directory.Exists(kindDir)) continue;

@@ -20,5 +20,5 @@ public static class FixtureCases
     /// The existing folders <c>testdata/fixtures/&lt;subfolder&gt;</c> and <c>&lt;dir&gt;/&lt;subfolder&gt;</c> for
     /// each <c>NORTON_FIXTURE_DIRS</c> dir, in that order.
     /// </summary>
-    public static IReadOnlyList<string> Roots(string subfolder) => CaseFolders.Sub(TestData.FixtureRoots(), subfolder);
+    public static IReadOnlyList<string> Roots(string subfolder) => CaseFolders.Sub(TestDataPaths.FixtureRoots(), subfolder);
 }

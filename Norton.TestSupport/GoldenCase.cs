@@ -48,7 +48,7 @@ public sealed class GoldenCase
     public static IReadOnlyList<CaseRef> All(string kindPrefix)
     {
         var data = new List<CaseRef>();
-        foreach (string folder in TestData.GoldenRoots())
+        foreach (string folder in TestDataPaths.GoldenRoots())
         {
             foreach (string file in Directory.EnumerateFiles(folder, "*.json").OrderBy(f => f, StringComparer.Ordinal))
             {

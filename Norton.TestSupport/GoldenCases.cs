@@ -31,5 +31,5 @@ public static class GoldenCases
     /// The existing folders <c>testdata/golden/&lt;subfolder&gt;</c> and <c>&lt;dir&gt;/&lt;subfolder&gt;</c> for each
     /// <c>NORTON_GOLDEN_DIRS</c> dir, in that order.
     /// </summary>
-    public static IReadOnlyList<string> Roots(string subfolder) => CaseFolders.Sub(TestData.GoldenRoots(), subfolder);
+    public static IReadOnlyList<string> Roots(string subfolder) => CaseFolders.Sub(TestDataPaths.GoldenRoots(), subfolder);
 }

@@ -25,9 +25,9 @@ public static class TestEnvironment
 
     /// <summary>
     /// The folder holding <c>golden/</c> and <c>fixtures/</c>: the repository's testdata/ (kept under this name for
-    /// existing callers; new code uses <see cref="TestData"/>).
+    /// existing callers; new code uses <see cref="TestDataPaths"/>).
     /// </summary>
-    public static string SharedDirectory => TestData.Directory;
+    public static string SharedDirectory => TestDataPaths.Directory;
 
     /// <summary>Folders named by a colon-separated environment variable, plus the given default.</summary>
     public static IReadOnlyList<string> FoldersFrom(string defaultFolder, string environmentVariable)

@@ -5,7 +5,7 @@ namespace Norton.TestSupport;
 /// fixtures in <c>fixtures/</c>; see testdata/README.md), plus the folders named by <c>NORTON_GOLDEN_DIRS</c> and
 /// <c>NORTON_FIXTURE_DIRS</c>.
 /// </summary>
-public static class TestData
+public static class TestDataPaths
 {
     /// <summary>Colon-separated extra golden folders (same layout as testdata/golden).</summary>
     public const string GoldenDirsVariable = "NORTON_GOLDEN_DIRS";

@@ -4,17 +4,17 @@ using Xunit;
 namespace Norton.Core.Tests;
 
 /// <summary>The tests read the repository's own testdata/ (no folder outside the clone), plus NORTON_*_DIRS.</summary>
-public class TestDataTests
+public class TestDataPathsTests
 {
     [Fact]
     public void TestDataIsTheRepositorysOwnFolder()
     {
         // The folder holding the solution file: testdata/ is inside the clone, not beside it.
-        Assert.True(File.Exists(Path.Combine(TestData.RepositoryRoot, "Norton.sln")), TestData.RepositoryRoot);
-        Assert.Equal(Path.Combine(TestData.RepositoryRoot, "testdata"), TestData.Directory);
-        Assert.Equal(TestData.Directory, TestEnvironment.SharedDirectory);
-        Assert.StartsWith(TestData.GoldenDirectory, GoldenCase.All("sinkhorn_").First().Path, StringComparison.Ordinal);
-        Assert.StartsWith(TestData.FixturesDirectory, Fixture.All("s3d").First().Path, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(TestDataPaths.RepositoryRoot, "Norton.sln")), TestDataPaths.RepositoryRoot);
+        Assert.Equal(Path.Combine(TestDataPaths.RepositoryRoot, "testdata"), TestDataPaths.Directory);
+        Assert.Equal(TestDataPaths.Directory, TestEnvironment.SharedDirectory);
+        Assert.StartsWith(TestDataPaths.GoldenDirectory, GoldenCase.All("sinkhorn_").First().Path, StringComparison.Ordinal);
+        Assert.StartsWith(TestDataPaths.FixturesDirectory, Fixture.All("s3d").First().Path, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -38,18 +38,18 @@ public class TestDataTests
         string dir = Path.Combine(Path.GetTempPath(), $"norton-golden-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path.Combine(dir, "sampler"));
         File.WriteAllText(Path.Combine(dir, "sampler", "zz_extra_trace.json"), "{}");
-        string? before = Environment.GetEnvironmentVariable(TestData.GoldenDirsVariable);
+        string? before = Environment.GetEnvironmentVariable(TestDataPaths.GoldenDirsVariable);
         try
         {
-            Environment.SetEnvironmentVariable(TestData.GoldenDirsVariable, dir);
+            Environment.SetEnvironmentVariable(TestDataPaths.GoldenDirsVariable, dir);
             var rows = GoldenCases.All("sampler");
             Assert.Equal(9, rows.Count);
             Assert.Equal("zz_extra_trace", rows[^1].Name);
-            Assert.Equal(new[] { TestData.GoldenDirectory + "/sampler", dir + "/sampler" }, GoldenCases.Roots("sampler"));
+            Assert.Equal(new[] { TestDataPaths.GoldenDirectory + "/sampler", dir + "/sampler" }, GoldenCases.Roots("sampler"));
         }
         finally
         {
-            Environment.SetEnvironmentVariable(TestData.GoldenDirsVariable, before);
+            Environment.SetEnvironmentVariable(TestDataPaths.GoldenDirsVariable, before);
             Directory.Delete(dir, true);
         }
     }
@@ -59,19 +59,19 @@ public class TestDataTests
     {
         string root = Path.Combine(Path.GetTempPath(), $"norton-fixtures-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path.Combine(root, "s3d", "extra"));
-        string? before = Environment.GetEnvironmentVariable(TestData.FixtureDirsVariable);
+        string? before = Environment.GetEnvironmentVariable(TestDataPaths.FixtureDirsVariable);
         try
         {
-            Environment.SetEnvironmentVariable(TestData.FixtureDirsVariable, root);
+            Environment.SetEnvironmentVariable(TestDataPaths.FixtureDirsVariable, root);
             var names = Names(FixtureCases.Folder("s3d"));
             Assert.Equal(new[] { "s3d_seed0_1x3x16x112x112", "s3d_seed0_2x3x8x64x64", "extra" }, names);
-            Environment.SetEnvironmentVariable(TestData.FixtureDirsVariable, Path.Combine(root, "missing"));
+            Environment.SetEnvironmentVariable(TestDataPaths.FixtureDirsVariable, Path.Combine(root, "missing"));
             var ex = Assert.Throws<DirectoryNotFoundException>(() => FixtureCases.Folder("s3d"));
             Assert.Contains("NORTON_FIXTURE_DIRS", ex.Message);
         }
         finally
         {
-            Environment.SetEnvironmentVariable(TestData.FixtureDirsVariable, before);
+            Environment.SetEnvironmentVariable(TestDataPaths.FixtureDirsVariable, before);
             Directory.Delete(root, true);
         }
     }
