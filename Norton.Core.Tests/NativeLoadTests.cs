@@ -112,6 +112,19 @@ public class NativeLoadTests
         finally { Directory.Delete(work, true); }
     }
 
+    [Fact]
+    public void NortonCoreDoesNoWorkWhenItLoads()
+    {
+        // No module initializer: it would run on assembly load, in every process that merely references Norton.Core.
+        var flags = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static;
+        var initializers = typeof(NortonNative).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(flags))
+            .Where(m => m.IsDefined(typeof(System.Runtime.CompilerServices.ModuleInitializerAttribute), false))
+            .Select(m => $"{m.DeclaringType}.{m.Name}")
+            .ToList();
+        Assert.Empty(initializers);
+    }
+
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "link", SetLastError = true)]
     private static extern int Link(string existing, string created);
 }
