@@ -6,7 +6,7 @@ namespace Norton.Benchmarks;
 
 /// <summary>
 /// Random inputs for <see cref="NortonLoss"/> shaped like a training batch: leaf feature tensors that require a
-/// gradient and masks in the real model's layout (spec Q13). Owns its tensors.
+/// gradient and masks in the real model's layout (docs/quirks.md Q13). Owns its tensors.
 /// </summary>
 /// <remarks>
 /// Word slot 0 and frame slot 0 are masked ([CLS]), the last frame slot is valid ([SEP]); between them each clip has a

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace Norton.Core.Tests;
 
-/// <summary>Every <c>sinkhorn_*</c> case of ../shared/golden and of each NORTON_GOLDEN_DIRS folder.</summary>
+/// <summary>Every <c>sinkhorn_*</c> case of testdata/golden and of each NORTON_GOLDEN_DIRS folder.</summary>
 public class GoldenSinkhornTests
 {
     public static TheoryData<CaseRef> Cases => GoldenCase.Paths("sinkhorn_");

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Norton.Losses.Tests;
 
 /// <summary>
-/// The fine-grained similarity computed the direct way, as ../shared/spec/reference/norton_reference.py does it:
+/// The fine-grained similarity computed the direct way, as the reference implementation behind the golden vectors does it (testdata/README.md):
 /// the whole (N, N, T, V) similarity tensor, masked log-sum-exp, autograd for the gradients. Test oracle only.
 /// </summary>
 internal static class DirectReference

@@ -59,7 +59,7 @@ public class FineGrainedSimilarityTests
         var frames = Features(gen, ScalarType.Float64, 5, 3, 6);
         var tm = Mask(gen, 5, 4, MaskLayout.Prefix);
         var vm = Mask(gen, 5, 3, MaskLayout.Prefix);
-        // Three more masked word slots (spec Q3's padding_length_dependence).
+        // Three more masked word slots (docs/quirks.md Q3).
         var wordsLong = cat([words, Features(gen, ScalarType.Float64, 5, 3, 6)], 1);
         var tmLong = cat([tm, zeros(5, 3, dtype: ScalarType.Bool)], 1);
         foreach (var padding in new[] { FineGrainedPadding.Original, FineGrainedPadding.IgnorePadded })

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace Norton.Losses.Tests;
 
-/// <summary>Every <c>norton_loss</c> case of ../shared/golden and of each NORTON_GOLDEN_DIRS folder.</summary>
+/// <summary>Every <c>norton_loss</c> case of testdata/golden and of each NORTON_GOLDEN_DIRS folder.</summary>
 public class GoldenNortonLossTests
 {
     public static TheoryData<CaseRef> Cases => GoldenCase.Paths("norton_loss");

@@ -56,7 +56,7 @@ public class NortonLossTests
         Assert.Equal(50, o.ClipCaption.Sinkhorn!.Iterations);
         Assert.Equal(50, seq.Sinkhorn!.Iterations);
         Assert.Equal(new long[] { 4 }, seq.Sinkhorn.Converged.shape);
-        // The plan carries no gradient (spec Q1), and each block's mass is Length.
+        // The plan carries no gradient (docs/quirks.md Q1), and each block's mass is Length.
         Assert.False(seq.Plan.requires_grad);
         Assert.Equal(4.0, seq.Plan.sum([1L, 2L]).min().item<double>(), 12);
         // p is the k-th smallest diagonal entry of the fused similarity.

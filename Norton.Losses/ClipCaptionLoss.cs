@@ -10,15 +10,15 @@ namespace Norton.Losses;
 /// Norton's clip-caption loss with faulty-negative exploitation (Eq. 7-8): the symmetric cross entropy of the raw
 /// pooled logits <c>S = pooled_video @ pooled_text^T</c> against the soft targets <c>Beta*Q + (1-Beta)*I</c>, where Q is
 /// the (2N)-scaled entropic OT plan of S (epsilon 1, Norton's marginals, fixed sweeps) and carries no gradient
-/// (spec Q1). Without Sinkhorn it is the standard symmetric InfoNCE.
+/// (docs/quirks.md Q1). Without Sinkhorn it is the standard symmetric InfoNCE.
 /// </summary>
-/// <remarks>The features are not normalised here (VideoCLIP convention, spec Q7). The module has no parameters.</remarks>
+/// <remarks>The features are not normalised here (VideoCLIP convention, docs/quirks.md Q7). The module has no parameters.</remarks>
 public sealed class ClipCaptionLoss : nn.Module<Tensor, Tensor, Tensor>
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="beta">Weight of the OT plan in the targets, in [0, 1] (paper 0.3).</param>
     /// <param name="sinkhornIterations">Sinkhorn sweeps (&gt;= 0, paper 50); null: plain symmetric InfoNCE.</param>
-    /// <param name="mimicFloat32Constants">Use the original's float32 identity weight <c>float32(1 - beta)</c> (spec Q10).</param>
+    /// <param name="mimicFloat32Constants">Use the original's float32 identity weight <c>float32(1 - beta)</c> (docs/quirks.md Q10).</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
     public ClipCaptionLoss(double beta = 0.3, int? sinkhornIterations = 50, bool mimicFloat32Constants = false) : base(nameof(ClipCaptionLoss))
     {
@@ -82,7 +82,7 @@ public sealed class ClipCaptionLoss : nn.Module<Tensor, Tensor, Tensor>
                 if (diagnostics) sinkhorn = new SinkhornDiagnostics(solved);
             }
             var eye = torch.eye(n, dtype: computeType, device: pv.device);
-            // The original builds the identity with torch.zeros (float32) whatever the input dtype (spec Q10).
+            // The original builds the identity with torch.zeros (float32) whatever the input dtype (docs/quirks.md Q10).
             double keep = MimicFloat32Constants ? (float)(1 - Beta) : 1 - Beta;
             var targetV = Beta * plan + keep * eye;
             var targetT = Beta * plan.t() + keep * eye;

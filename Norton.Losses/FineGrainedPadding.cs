@@ -4,7 +4,7 @@ namespace Norton.Losses;
 public enum FineGrainedPadding
 {
     /// <summary>
-    /// The original's arithmetic (spec Q3), needed for parity with Norton: a padded word of caption a contributes
+    /// The original's arithmetic (docs/quirks.md Q3), needed for parity with Norton: a padded word of caption a contributes
     /// <c>alpha * log(#valid frames of video b)</c>, the sum runs over all T word slots and is divided by the number of
     /// valid words (likewise for padded frames in the video-to-text direction). The result therefore depends on the
     /// padded lengths T and V.

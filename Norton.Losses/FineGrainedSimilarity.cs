@@ -95,7 +95,7 @@ public sealed class FineGrainedSimilarity
         Tensor t2v, v2t;
         if (Padding == FineGrainedPadding.Original)
         {
-            // Q3: each padded word adds alpha*log(#valid frames), each padded frame alpha*log(#valid words).
+            // docs/quirks.md Q3: each padded word adds alpha*log(#valid frames), each padded frame alpha*log(#valid words).
             t2v = (t2vSum + (T - nWords) * (Alpha * nFrames.log())) / nWords;
             v2t = (v2tSum + (V - nFrames) * (Alpha * nWords.log())) / nFrames;
         }

@@ -13,7 +13,7 @@ namespace Norton.Losses;
 /// multiple of Length, k in range). float16/bfloat16 features are computed in float32 (OT and normalisations
 /// included) and the outputs are float32; the gradients reach the half-precision inputs.</para>
 /// <para>Parameters: only <c>video_paragraph.logit_scale</c>, frozen unless
-/// <see cref="NortonLossOptions.TrainLogitScale"/> (the original never trained it, spec Q9).</para>
+/// <see cref="NortonLossOptions.TrainLogitScale"/> (the original never trained it, docs/quirks.md Q9).</para>
 /// </remarks>
 public sealed class NortonLoss : nn.Module<VideoFeatures, TextFeatures, NortonLossOutput>
 {

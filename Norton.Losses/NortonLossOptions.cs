@@ -127,13 +127,13 @@ public sealed record NortonLossOptions
 
     /// <summary>
     /// Whether <c>logit_scale</c> requires a gradient. Default false: the original never handed it to its optimiser
-    /// (spec Q9), so the paper trained with a fixed temperature 0.07. True lets an optimiser learn it, CLIP-style
+    /// (docs/quirks.md Q9), so the paper trained with a fixed temperature 0.07. True lets an optimiser learn it, CLIP-style
     /// (clamped to [<see cref="LogitScaleMin"/>, <see cref="LogitScaleMax"/>] on use).
     /// </summary>
     public bool TrainLogitScale { get; init; }
 
     /// <summary>
-    /// Reproduce two float32 constants of the original in float64 runs (spec Q9/Q10): the identity target weight is
+    /// Reproduce two float32 constants of the original in float64 runs (docs/quirks.md Q9/Q10): the identity target weight is
     /// <c>float32(1 - Beta)</c> and the temperature is computed from a float32 <c>logit_scale</c>. Changes a float64
     /// loss by about 1e-8 relative; irrelevant for float32. Default false (clean float64 maths, as the golden files).
     /// </summary>

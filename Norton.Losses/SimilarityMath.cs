@@ -9,7 +9,7 @@ internal static class SimilarityMath
     public static Tensor Unit(Tensor x) => x / x.norm(-1, keepdim: true);
 
     /// <summary>
-    /// Global min-max normalisation over the whole matrix (spec Q2): <c>(x - min x)/(max x - min x)</c>; the gradient
+    /// Global min-max normalisation over the whole matrix (docs/quirks.md Q2): <c>(x - min x)/(max x - min x)</c>; the gradient
     /// flows through the extreme entries (split evenly among ties).
     /// </summary>
     public static Tensor MinMax(Tensor x)
@@ -23,7 +23,7 @@ internal static class SimilarityMath
     public static ScalarType ComputeType(ScalarType t) =>
         t == ScalarType.Float16 || t == ScalarType.BFloat16 ? ScalarType.Float32 : t;
 
-    /// <summary>Throws unless a matrix has no zero row (the original returns NaN for them, spec Q7).</summary>
+    /// <summary>Throws unless a matrix has no zero row (the original returns NaN for them, docs/quirks.md Q7).</summary>
     public static void NonZeroRows(Tensor norms, string name)
     {
         var zero = (norms == 0).flatten();

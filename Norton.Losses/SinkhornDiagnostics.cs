@@ -17,7 +17,7 @@ public sealed class SinkhornDiagnostics : IDisposable
     public int Iterations { get; }
 
     /// <summary>
-    /// L1 row-marginal error per problem, (B) or 0-dim float64. Norton's fixed count leaves the rows inexact (spec Q5).
+    /// L1 row-marginal error per problem, (B) or 0-dim float64. Norton's fixed count leaves the rows inexact (docs/quirks.md Q5).
     /// </summary>
     public Tensor MarginalError { get; }
 

@@ -12,11 +12,11 @@ namespace Norton.Losses;
 /// </summary>
 /// <remarks>
 /// <para>Steps: <c>coarse = minmax(unit(pt) unit(pv)^T)</c>; fine-grained t2v/v2t (<see cref="FineGrainedSimilarity"/>);
-/// <c>fused = (w coarse + (minmax(v2t) + minmax(t2v))/2)/(w+1)</c> (global min-max, spec Q2); p = k-th smallest of
-/// diag(fused), <c>k = int(ratio N)</c> (spec Q4); blocks of L x L; bucket OT with epsilon = <c>Scale</c>; plan mass
+/// <c>fused = (w coarse + (minmax(v2t) + minmax(t2v))/2)/(w+1)</c> (global min-max, docs/quirks.md Q2); p = k-th smallest of
+/// diag(fused), <c>k = int(ratio N)</c> (docs/quirks.md Q4); blocks of L x L; bucket OT with epsilon = <c>Scale</c>; plan mass
 /// renormalised to L; <c>logits = exp(clamp(logit_scale)) * sum(plan * block)</c>; CE both ways.</para>
 /// <para><c>logit_scale</c> is a registered parameter, stored in float64 so that float64 runs see the exact
-/// ln(1/0.07) (the original's float32 parameter gives 14.2857141 instead of 1/0.07, spec Q9). It requires a
+/// ln(1/0.07) (the original's float32 parameter gives 14.2857141 instead of 1/0.07, docs/quirks.md Q9). It requires a
 /// gradient only with <see cref="NortonLossOptions.TrainLogitScale"/>; the original never trained it.</para>
 /// </remarks>
 public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, Tensor>
@@ -97,7 +97,7 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
             if (diagnostics) sinkhorn = new SinkhornDiagnostics(solved);
         }
 
-        // The original's parameter is float32 (spec Q9); MimicFloat32Constants computes the temperature that way.
+        // The original's parameter is float32 (docs/quirks.md Q9); MimicFloat32Constants computes the temperature that way.
         var scaleType = _options.MimicFloat32Constants ? ScalarType.Float32 : computeType;
         var temperature = logit_scale.to(scaleType).clamp(_options.LogitScaleMin, _options.LogitScaleMax).exp().to(computeType);
         var logits = temperature * (plan * blocks).sum([1L, 2L]).reshape(g, g);
@@ -130,7 +130,7 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
     private long? PromptRank(long n)
     {
         if (_options.PromptRatio is not double ratio) return null;
-        long k = (long)(ratio * n);   // python's int(ratio * N): double product, truncated (spec Q4)
+        long k = (long)(ratio * n);   // python's int(ratio * N): double product, truncated (docs/quirks.md Q4)
         if (k < 1 || k > n)
             throw new ArgumentException(
                 $"k = int(PromptRatio * N) = int({ratio} * {n}) = {k} is out of range [1, {n}] (the original's kthvalue fails): " +

@@ -4,7 +4,7 @@ namespace Norton.Losses;
 
 /// <summary>
 /// The video-paragraph loss and, on request, its diagnostics. Owns its tensors. Similarity matrices are
-/// [text, video]; the paragraph logits are [paragraph, video] (spec Q8). Names in brackets are the golden keys.
+/// [text, video]; the paragraph logits are [paragraph, video] (docs/quirks.md Q8). Names in brackets are the golden keys.
 /// </summary>
 public sealed class VideoParagraphResult : IDisposable
 {

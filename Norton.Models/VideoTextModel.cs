@@ -8,10 +8,10 @@ namespace Norton.Models;
 /// <summary>
 /// The VideoCLIP/Norton two-tower model (original <c>MMFusionSeparate</c>): a video tower over S3D features and a
 /// BERT text tower over captions, never interacting, with masked-mean pooling and no projection head. Its state-dict
-/// keys are the checkpoint keys of spec §6.1 without the <c>mmmodel.</c> prefix (<c>video_encoder.*</c>,
+/// keys are the checkpoint keys of docs/original-model.md §6.1 without the <c>mmmodel.</c> prefix (<c>video_encoder.*</c>,
 /// <c>text_encoder.*</c>).
 /// </summary>
-/// <remarks>Inputs use the original Aligner layout (spec §1.1): <c>caps</c> (N, Lc) int64
+/// <remarks>Inputs use the original Aligner layout (docs/original-model.md §1.1): <c>caps</c> (N, Lc) int64
 /// <c>[CLS] [SEP] w₁…wₙ [SEP] [PAD]…</c>, <c>cmasks</c> (N, Lc) bool, <c>vfeats</c> (N, Tv, 512), <c>vmasks</c> (N, Tv) bool.</remarks>
 public sealed class VideoTextModel : nn.Module<Tensor, Tensor, Tensor, Tensor, VideoTextOutput>
 {
@@ -102,7 +102,7 @@ public sealed class VideoTextModel : nn.Module<Tensor, Tensor, Tensor, Tensor, V
     }
 
     /// <summary>
-    /// Norton's <c>layernorm_only</c> mode (spec §1.5): freezes every parameter except the LayerNorm γ/β.
+    /// Norton's <c>layernorm_only</c> mode (docs/original-model.md §1.5): freezes every parameter except the LayerNorm γ/β.
     /// </summary>
     /// <returns>Trainable scalar parameters left (59,904 at full size).</returns>
     public long UseLayerNormOnly() => LayerNormOnly.Apply(this);

@@ -3,7 +3,7 @@ using Norton.Models.VideoClip;
 
 namespace Norton.Models;
 
-/// <summary>Both towers' encodings of a batch of clips and captions (spec §1.4). The caller owns the tensors.</summary>
+/// <summary>Both towers' encodings of a batch of clips and captions (docs/original-model.md §1.4). The caller owns the tensors.</summary>
 /// <param name="Video">Pooled (N, D), tokens (N, Tv+2, D), mask (N, Tv+2).</param>
 /// <param name="Text">Pooled (N, D), tokens (N, Lc−1, D), mask (N, Lc−1).</param>
 public sealed record VideoTextOutput(ModalityEncoding Video, ModalityEncoding Text) : IDisposable

@@ -37,22 +37,20 @@ public sealed class ConsumerProjectTests(PackedNorton packed, ITestOutputHelper 
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Consumer", "Program.cs"), Path.Combine(app, "Program.cs"), overwrite: true);
 
         bool trapArmed = packages.TrapArmed;
+        // The package cache's copy of TorchSharp's native glue must stay as shipped through the build and both runs.
+        string? cacheHash = packages.UnpatchedLibTorchSharp is null ? null : Sha256(packages.UnpatchedLibTorchSharp);
         var build = Step(ProcessRunner.Dotnet(app, StepTimeout, env, "build", "-c", "Release", "-v:n", "--disable-build-servers", "-nologo"));
+        AssertCacheUnchanged(packages, cacheHash, "the consumer's build");
 
-        // The Norton.Core package's buildTransitive target ran in the consumer's build (through Norton.Losses) and
-        // fixed the package-cache copy of TorchSharp's native glue, before it was copied to the output.
-        if (trapArmed)
-        {
-            Assert.True(build.Output.Contains($"Norton: marked GLIBCXX_3.4.32 weak in {packages.UnpatchedLibTorchSharp}", StringComparison.Ordinal),
-                $"The consumer build did not run Norton.Core's buildTransitive patch on {packages.UnpatchedLibTorchSharp}. {build.Describe()}");
-            Assert.False(LibTorchSharpPatcher.NeedsPatch(packages.UnpatchedLibTorchSharp!), "the package-cache copy is still unpatched after the build");
-        }
-        else
-        {
-            log.WriteLine("TorchSharp's shipped libLibTorchSharp.so needs no patch (or was not in the machine's cache): the build-time patch is not exercised.");
-        }
+        // The Norton.Core package's buildTransitive target ran in the consumer's build (through Norton.Losses) and fixed
+        // the copy in the build output, and only that one.
         string outputGlue = Directory.GetFiles(Path.Combine(app, "bin"), LibTorchSharpPatcher.LibraryFileName, SearchOption.AllDirectories).Single();
         Assert.False(LibTorchSharpPatcher.NeedsPatch(outputGlue), $"{outputGlue} still requires GLIBCXX_3.4.32");
+        if (trapArmed)
+            Assert.True(build.Output.Contains($"Norton: marked GLIBCXX_3.4.32 weak in {outputGlue}", StringComparison.Ordinal),
+                $"The consumer build did not run Norton.Core's buildTransitive patch on {outputGlue}. {build.Describe()}");
+        else
+            log.WriteLine("TorchSharp's shipped libLibTorchSharp.so needs no patch (or was not in the machine's cache): the build-time patch is not exercised.");
 
         var run = Step(ProcessRunner.Dotnet(app, StepTimeout, env, "run", "-c", "Release", "--no-build"));
         var values = run.Output.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
@@ -75,7 +73,37 @@ public sealed class ConsumerProjectTests(PackedNorton packed, ITestOutputHelper 
         var mapped = values["mapped"].ToList();
         Assert.Contains(mapped, p => p.StartsWith(Path.Combine(app, "bin"), StringComparison.Ordinal) && p.EndsWith("/libtorch_cpu.so", StringComparison.Ordinal));
         Assert.DoesNotContain(mapped, p => !p.StartsWith(app, StringComparison.Ordinal));
+        Assert.Contains(mapped, p => p == outputGlue);
+        AssertCacheUnchanged(packages, cacheHash, "running the consumer");
+
+        // The same program built without the build-time fix (as BenchmarkDotNet's generated projects are) runs with
+        // its one setup call: the run-time fallback loads a fixed private copy from our cache folder, and again the
+        // package cache is left as it was.
+        string unfixed = Path.Combine(work, "unfixed");
+        string nativeCache = Path.Combine(work, "native-cache");
+        Step(ProcessRunner.Dotnet(app, StepTimeout, env, "build", "-c", "Release", "-p:NortonPatchLibTorchSharp=false", "-o", unfixed, "--disable-build-servers", "-nologo"));
+        string unfixedGlue = Directory.GetFiles(unfixed, LibTorchSharpPatcher.LibraryFileName, SearchOption.AllDirectories).Single();
+        Assert.Equal(trapArmed, LibTorchSharpPatcher.NeedsPatch(unfixedGlue));
+        var fallbackEnv = new Dictionary<string, string>(env) { ["NORTON_NATIVE_CACHE"] = nativeCache };
+        var fallback = Step(ProcessRunner.Dotnet(unfixed, StepTimeout, fallbackEnv, Path.Combine(unfixed, "app.dll"), "--setup"));
+        Assert.Contains("grad-finite=True grad-nonzero=True", fallback.Output);
+        if (trapArmed)
+        {
+            Assert.Contains("runtime-patched=1", fallback.Output);
+            Assert.Contains($"mapped={nativeCache}/", fallback.Output); // the fixed private copy is what the process loaded
+            Assert.True(LibTorchSharpPatcher.NeedsPatch(unfixedGlue), "the run-time fallback wrote into the application's shipped copy");
+        }
+        AssertCacheUnchanged(packages, cacheHash, "the run-time fallback");
         log.WriteLine(string.Join("\n", packed.Log));
+    }
+
+    private static string Sha256(string path) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+
+    private static void AssertCacheUnchanged(SeededPackagesFolder packages, string? hashBefore, string after)
+    {
+        if (packages.UnpatchedLibTorchSharp is null || hashBefore is null) return;
+        Assert.True(Sha256(packages.UnpatchedLibTorchSharp) == hashBefore,
+            $"{after} changed the NuGet package cache's {packages.UnpatchedLibTorchSharp}: it must stay byte-identical to the package's file");
     }
 
     private ProcessResult Step(ProcessResult result)

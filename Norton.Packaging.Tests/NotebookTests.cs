@@ -6,7 +6,7 @@ namespace Norton.Packaging.Tests;
 
 /// <summary>
 /// Every notebook in samples/notebooks runs headless with dotnet-repl against the freshly packed packages, with a
-/// fresh NuGet folder (TorchSharp as shipped, unpatched), and no cell may fail.
+/// fresh NuGet folder (TorchSharp as shipped, unpatched), and no cell may fail; the NuGet folder stays as shipped.
 /// </summary>
 [Collection(PackagingCollection.Name)]
 public sealed class NotebookTests(PackedNorton packed, ITestOutputHelper log)
@@ -45,6 +45,7 @@ public sealed class NotebookTests(PackedNorton packed, ITestOutputHelper log)
         string work = packed.NewDirectory(Path.GetFileNameWithoutExtension(name));
         var packages = packed.SeedPackages(work);
         bool trapArmed = packages.TrapArmed;
+        byte[]? shippedGlue = packages.UnpatchedLibTorchSharp is null ? null : File.ReadAllBytes(packages.UnpatchedLibTorchSharp);
         string executed = Path.Combine(work, name);
         string home = Path.Combine(work, "home");
         Directory.CreateDirectory(home);
@@ -57,6 +58,8 @@ public sealed class NotebookTests(PackedNorton packed, ITestOutputHelper log)
             // packages folder: a home of its own keeps a run from reusing another run's (or a user's) packages.
             ["HOME"] = home,
             ["DOTNET_CLI_HOME"] = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile),
+            // Where the setup call's run-time fallback keeps its fixed private copy (by default the per-user cache).
+            ["NORTON_NATIVE_CACHE"] = Path.Combine(work, "native-cache"),
         };
 
         // Run from the notebook's folder, as an editor does; `dotnet dotnet-repl` finds the repository's tool manifest.
@@ -71,12 +74,14 @@ public sealed class NotebookTests(PackedNorton packed, ITestOutputHelper log)
         Assert.True(run.Succeeded, $"{name}: no failing cell, but dotnet-repl did not succeed. {run.Describe()}");
 
         // The setup cell loaded the packaged libtorch of this run's NuGet folder (it throws itself if another one
-        // is mapped), and Norton.Core fixed TorchSharp's native glue at run time.
+        // is mapped); TorchSharp's native glue loaded from a fixed private copy, never by changing the package cache.
         string expectedLibTorch = Path.Combine(packages.Path, "libtorch-cpu-linux-x64");
         Assert.True(result.AllText.Contains($"libtorch: {expectedLibTorch}", StringComparison.Ordinal),
             $"{name}: the setup cell did not report libtorch from {expectedLibTorch}. Printed:\n{result.AllText}");
+        if (shippedGlue is not null)
+            Assert.True(shippedGlue.AsSpan().SequenceEqual(File.ReadAllBytes(packages.UnpatchedLibTorchSharp!)),
+                $"{name} changed the NuGet package cache's {packages.UnpatchedLibTorchSharp}");
         if (trapArmed)
-            Assert.False(LibTorchSharpPatcher.NeedsPatch(packages.UnpatchedLibTorchSharp!),
-                $"{name} ran, but {packages.UnpatchedLibTorchSharp} was not patched at run time.");
+            Assert.True(Directory.Exists(Path.Combine(work, "native-cache")), $"{name} ran, but no fixed private copy was written.");
     }
 }

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace Norton.TestSupport;
 
-/// <summary>One model parity fixture folder (see ../shared/fixtures/README.md).</summary>
+/// <summary>One model parity fixture folder (see testdata/fixtures/README.md).</summary>
 public sealed class Fixture : IDisposable
 {
     private readonly Hashtable _io;
@@ -68,7 +68,7 @@ public sealed class Fixture : IDisposable
     public IEnumerable<string> Keys => _io.Keys.Cast<string>();
 
     /// <summary>
-    /// Every fixture folder of the given kind (e.g. <c>s3d</c>) in ../shared/fixtures and in each folder of
+    /// Every fixture folder of the given kind (e.g. <c>s3d</c>) in testdata/fixtures and in each folder of
     /// <c>NORTON_FIXTURE_DIRS</c> (same layout: kind/fixture), as xunit theory rows (full paths).
     /// </summary>
     public static TheoryData<CaseRef> Folders(string kind) => new(All(kind));
@@ -77,10 +77,8 @@ public sealed class Fixture : IDisposable
     public static IReadOnlyList<CaseRef> All(string kind)
     {
         var data = new List<CaseRef>();
-        foreach (string root in TestEnvironment.FoldersFrom(Path.Combine(TestEnvironment.SharedDirectory, "fixtures"), "NORTON_FIXTURE_DIRS"))
+        foreach (string root in TestDataPaths.FixtureRoots())
         {
-            if (!Directory.Exists(root))
-                throw new DirectoryNotFoundException($"fixture folder '{root}' (NORTON_FIXTURE_DIRS) does not exist");
             string kindDir = Path.Combine(root, kind);
             if (!Directory.Exists(kindDir)) continue;
             foreach (string dir in Directory.EnumerateDirectories(kindDir).OrderBy(d => d, StringComparer.Ordinal))

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Norton.TestSupport;
 
-/// <summary>One golden JSON test vector (see ../shared/golden/FORMAT.md).</summary>
+/// <summary>One golden JSON test vector (see testdata/golden/FORMAT.md).</summary>
 public sealed class GoldenCase
 {
     private GoldenCase(string path, JsonElement root)
@@ -38,8 +38,9 @@ public sealed class GoldenCase
     }
 
     /// <summary>
-    /// Every <c>*.json</c> case (index.json excluded) in ../shared/golden and in each folder of
+    /// Every top-level <c>*.json</c> case (index.json excluded) of testdata/golden and of each folder of
     /// <c>NORTON_GOLDEN_DIRS</c> whose kind starts with <paramref name="kindPrefix"/>, as xunit theory rows (full paths).
+    /// Subfolders (sampler/, retrieval/, downstream/) are listed by <see cref="GoldenCases"/>.
     /// </summary>
     public static TheoryData<CaseRef> Paths(string kindPrefix) => new(All(kindPrefix));
 
@@ -47,10 +48,8 @@ public sealed class GoldenCase
     public static IReadOnlyList<CaseRef> All(string kindPrefix)
     {
         var data = new List<CaseRef>();
-        foreach (string folder in TestEnvironment.FoldersFrom(System.IO.Path.Combine(TestEnvironment.SharedDirectory, "golden"), "NORTON_GOLDEN_DIRS"))
+        foreach (string folder in TestDataPaths.GoldenRoots())
         {
-            if (!Directory.Exists(folder))
-                throw new DirectoryNotFoundException($"golden folder '{folder}' (NORTON_GOLDEN_DIRS) does not exist");
             foreach (string file in Directory.EnumerateFiles(folder, "*.json").OrderBy(f => f, StringComparer.Ordinal))
             {
                 if (System.IO.Path.GetFileName(file) == "index.json") continue;

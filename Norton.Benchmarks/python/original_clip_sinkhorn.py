@@ -3,7 +3,7 @@
 log domain, rows first, fixed sweeps) on one N x N problem with PyTorch, for a side-by-side with
 `Norton.Benchmarks profile-sinkhorn --batch 0 --rows N --cols N --iterations K`.
 
-Written from ../shared/spec/norton-loss.md ("Sinkhorn (SuperGlue style)"), not copied. Run with Debian's python3:
+Written from docs/concepts.md (the Sinkhorn iterate) and docs/quirks.md Q5, not copied. Run with Debian's python3:
     /usr/bin/python3 Norton.Benchmarks/python/original_clip_sinkhorn.py --n 1024 --iterations 50 --runs 10
 Prints one JSON line with median_ms.
 """

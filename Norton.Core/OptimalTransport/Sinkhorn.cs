@@ -30,7 +30,6 @@ public static class Sinkhorn
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(options);
-        Native.NortonNative.EnsureInitialized();
         var inputType = problem.Scores.dtype;
         var computeType = inputType == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
 

@@ -1,6 +1,6 @@
 namespace Norton.Evaluation.Metrics;
 
-/// <summary>One window of the HTM-Align sliding-window evaluation (model-spec.md §5.7).</summary>
+/// <summary>One window of the HTM-Align sliding-window evaluation (docs/original-model.md §5.7).</summary>
 /// <param name="Index">Position of the window in the list of candidate starts (skipped windows keep their number).</param>
 /// <param name="Start">First second of the window.</param>
 /// <param name="Length">Seconds of video in the window, <c>min(T, Start + size) − Start</c>.</param>

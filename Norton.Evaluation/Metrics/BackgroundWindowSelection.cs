@@ -1,7 +1,7 @@
 namespace Norton.Evaluation.Metrics;
 
 /// <summary>
-/// The background removal of the original's <c>FullVideoBGRetrievalMetric</c> (model-spec.md §5.4, after TempCLR):
+/// The background removal of the original's <c>FullVideoBGRetrievalMetric</c> (docs/original-model.md §5.4, after TempCLR):
 /// keep the video windows that best match some caption, in temporal order.
 /// </summary>
 public static class BackgroundWindowSelection

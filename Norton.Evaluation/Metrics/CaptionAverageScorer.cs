@@ -1,7 +1,7 @@
 namespace Norton.Evaluation.Metrics;
 
 /// <summary>
-/// "Cap.Avg" (the original's "R" of the full-video metrics, model-spec.md §5.3 and §5.4): each caption takes its
+/// "Cap.Avg" (the original's "R" of the full-video metrics, docs/original-model.md §5.3 and §5.4): each caption takes its
 /// best clip, and the pair's score is the mean of these maxima over the paragraph's captions.
 /// </summary>
 /// <remarks>

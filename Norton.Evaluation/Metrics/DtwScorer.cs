@@ -1,7 +1,7 @@
 namespace Norton.Evaluation.Metrics;
 
 /// <summary>
-/// "DTW" video–paragraph score of the original's full-video metrics (model-spec.md §5.3, §5.4): distances from
+/// "DTW" video–paragraph score of the original's full-video metrics (docs/original-model.md §5.3, §5.4): distances from
 /// <see cref="SequenceDistanceOptions"/>, padded to the bounds with <see cref="DynamicTimeWarping.Pad"/>, and the
 /// negated final cumulative cost <c>−C[^1, ^1]</c> (larger = better).
 /// </summary>

@@ -1,7 +1,7 @@
 namespace Norton.Evaluation.Metrics;
 
 /// <summary>
-/// The DTW of the original's full-video metrics (<c>DTW_pad</c>, <c>DTW_eval_cum_dist</c>; model-spec.md §5.3),
+/// The DTW of the original's full-video metrics (<c>DTW_pad</c>, <c>DTW_eval_cum_dist</c>; docs/original-model.md §5.3),
 /// ported literally, quirks included. All arithmetic is float32, as in the original.
 /// </summary>
 public static class DynamicTimeWarping

@@ -4,7 +4,7 @@ namespace Norton.Evaluation.Metrics;
 
 /// <summary>
 /// COIN action-segmentation frame accuracy, the original's <c>COINActionSegmentationMetric</c>
-/// (model-spec.md §5.6): the fraction of per-second frames, over all test videos concatenated, whose predicted step
+/// (docs/original-model.md §5.6): the fraction of per-second frames, over all test videos concatenated, whose predicted step
 /// label equals the ground truth. Background (label 0) frames count like any other.
 /// </summary>
 public static class FrameAccuracy

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Norton.Evaluation.Metrics;
 
 /// <summary>
-/// MSR-VTT multiple-choice QA, the original's <c>QAPredictor</c> + <c>QAMetric</c> (model-spec.md §5.5): each
+/// MSR-VTT multiple-choice QA, the original's <c>QAPredictor</c> + <c>QAMetric</c> (docs/original-model.md §5.5): each
 /// question's prediction is its best-scoring option, and the metric is the fraction predicted right.
 /// </summary>
 public static class MultipleChoiceAccuracy

@@ -2,7 +2,7 @@ namespace Norton.Evaluation.Metrics;
 
 /// <summary>
 /// OTAM (ordered temporal alignment, from TempCLR) as the original's full-video metrics compute it
-/// (<c>OTAM_pad</c>, <c>OTAM_eval_cum_dist</c>; model-spec.md §5.3), ported literally, quirks included.
+/// (<c>OTAM_pad</c>, <c>OTAM_eval_cum_dist</c>; docs/original-model.md §5.3), ported literally, quirks included.
 /// All arithmetic is float32, as in the original.
 /// </summary>
 public static class OrderedTemporalAlignment

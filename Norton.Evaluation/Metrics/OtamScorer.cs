@@ -1,7 +1,7 @@
 namespace Norton.Evaluation.Metrics;
 
 /// <summary>
-/// "OTAM" video–paragraph score of the original's full-video metrics (model-spec.md §5.3, §5.4): the OTAM cost of
+/// "OTAM" video–paragraph score of the original's full-video metrics (docs/original-model.md §5.3, §5.4): the OTAM cost of
 /// the distance block plus that of its transpose, negated (larger = better).
 /// </summary>
 /// <remarks>

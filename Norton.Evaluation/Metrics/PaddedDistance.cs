@@ -18,7 +18,7 @@ internal static class PaddedDistance
     }
 
     /// <summary>Where Python's slice <c>[start:]</c> begins on a dimension of length <paramref name="length"/>.</summary>
-    /// <remarks><c>[-0:]</c> is <c>[0:]</c>: everything. This is the quirk model-spec.md §5.3 asks to keep.</remarks>
+    /// <remarks><c>[-0:]</c> is <c>[0:]</c>: everything. This is the quirk docs/original-model.md §5.3 asks to keep.</remarks>
     public static int SliceStart(int start, int length) =>
         start < 0 ? Math.Max(length + start, 0) : Math.Min(start, length);
 

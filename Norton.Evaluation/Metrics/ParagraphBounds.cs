@@ -2,7 +2,7 @@ namespace Norton.Evaluation.Metrics;
 
 /// <summary>
 /// The longest paragraph and the longest video of the whole evaluation set. The DTW and OTAM scores pad and scale
-/// every block to these sizes, so a pair's score depends on them (model-spec.md §5.3, §5.4).
+/// every block to these sizes, so a pair's score depends on them (docs/original-model.md §5.3, §5.4).
 /// </summary>
 /// <param name="MaxCaptions">Largest number of captions of any video (<c>Lt</c>; <c>Lmax</c> in §5.3).</param>
 /// <param name="MaxClips">Largest number of clips or windows of any video (<c>Lv</c>; <c>Lmax</c> in §5.3).</param>

@@ -4,7 +4,7 @@ namespace Norton.Evaluation.Metrics;
 
 /// <summary>
 /// Video–paragraph retrieval on YouCook2 (the original's <c>FullVideoRetrievalMetric</c> and
-/// <c>FullVideoBGRetrievalMetric</c>, model-spec.md §5.3, §5.4): every paragraph is scored against every video by
+/// <c>FullVideoBGRetrievalMetric</c>, docs/original-model.md §5.3, §5.4): every paragraph is scored against every video by
 /// pluggable <see cref="IParagraphScorer"/>s, then R@1/5/10 with the ranking rule of §5.2.
 /// </summary>
 public static class ParagraphRetrieval

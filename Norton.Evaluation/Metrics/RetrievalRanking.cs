@@ -1,7 +1,7 @@
 namespace Norton.Evaluation.Metrics;
 
 /// <summary>
-/// The one ranking rule of every retrieval metric here (model-spec.md §5.2, §5.3).
+/// The one ranking rule of every retrieval metric here (docs/original-model.md §5.2, §5.3).
 /// </summary>
 /// <remarks>
 /// The original ranks with numpy's argsort, ascending, and reads the order from the end (most similar last). With a

@@ -4,7 +4,7 @@ namespace Norton.Evaluation.Metrics;
 
 /// <summary>
 /// Stitches per-window frame logits back into one per-second sequence, the original COIN predictor's
-/// <c>_merge_windows</c> (model-spec.md §5.6): overlapping windows are averaged.
+/// <c>_merge_windows</c> (docs/original-model.md §5.6): overlapping windows are averaged.
 /// </summary>
 public static class SegmentationWindowMerge
 {

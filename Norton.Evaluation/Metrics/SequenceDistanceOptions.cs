@@ -12,7 +12,7 @@ public enum PathLengthScaling
 
 /// <summary>
 /// How <see cref="DtwScorer"/> and <see cref="OtamScorer"/> turn a similarity block into the distance matrix they
-/// align. The presets are the two settings of the original (model-spec.md §5.3 and §5.4).
+/// align. The presets are the two settings of the original (docs/original-model.md §5.3 and §5.4).
 /// </summary>
 /// <param name="DistanceOffset">
 /// The distance is <c>DistanceOffset − similarity</c>. 0 in the original except for the background-removed DTW,

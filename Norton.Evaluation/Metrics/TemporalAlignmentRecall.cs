@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Norton.Evaluation.Metrics;
 
 /// <summary>
-/// HTM-Align recall and AUC (model-spec.md §5.7): add each video's stitched (texts × seconds) similarity, then read
+/// HTM-Align recall and AUC (docs/original-model.md §5.7): add each video's stitched (texts × seconds) similarity, then read
 /// the micro-averaged result.
 /// </summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 namespace Norton.Evaluation.Metrics;
 
-/// <summary>HTM-Align temporal alignment scores (model-spec.md §5.7).</summary>
+/// <summary>HTM-Align temporal alignment scores (docs/original-model.md §5.7).</summary>
 /// <param name="Recall">
 /// Fraction of alignable texts, over all videos, whose best second lies in <c>[⌊start⌋, ⌈end⌉]</c>; null when no
 /// text is alignable.

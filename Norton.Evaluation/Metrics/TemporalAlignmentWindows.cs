@@ -4,7 +4,7 @@ namespace Norton.Evaluation.Metrics;
 
 /// <summary>
 /// The overlapping-window procedure of the original's <c>eval_zeroshot_align.py</c> (HTM-Align, after TAN;
-/// model-spec.md §5.7): which windows are run with which texts, and how their similarities are stitched into one
+/// docs/original-model.md §5.7): which windows are run with which texts, and how their similarities are stitched into one
 /// (texts × seconds) matrix.
 /// </summary>
 public static class TemporalAlignmentWindows

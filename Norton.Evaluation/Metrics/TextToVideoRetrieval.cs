@@ -4,7 +4,7 @@ namespace Norton.Evaluation.Metrics;
 
 /// <summary>
 /// Clip-level text-to-video retrieval, the original's <c>RetrievalMetric</c> (MSR-VTT, YouCook2 clips;
-/// model-spec.md §5.2): R@1, R@5, R@10 and median rank.
+/// docs/original-model.md §5.2): R@1, R@5, R@10 and median rank.
 /// </summary>
 public static class TextToVideoRetrieval
 {

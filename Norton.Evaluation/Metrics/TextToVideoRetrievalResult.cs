@@ -1,6 +1,6 @@
 namespace Norton.Evaluation.Metrics;
 
-/// <summary>Text-to-video retrieval scores (model-spec.md §5.2).</summary>
+/// <summary>Text-to-video retrieval scores (docs/original-model.md §5.2).</summary>
 /// <param name="R1">Fraction of queries whose video ranks first.</param>
 /// <param name="R5">Fraction of queries whose video is in the top 5.</param>
 /// <param name="R10">Fraction of queries whose video is in the top 10.</param>

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Norton.Evaluation.Metrics;
 
 /// <summary>
-/// Zero-shot COIN step labelling, the original's <c>COINZSPredictor</c> (model-spec.md §5.6): a second is given
+/// Zero-shot COIN step labelling, the original's <c>COINZSPredictor</c> (docs/original-model.md §5.6): a second is given
 /// the step whose label embedding it matches best, unless no match beats the threshold, in which case it is
 /// background (0).
 /// </summary>

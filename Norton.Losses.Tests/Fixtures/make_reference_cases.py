@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Extra norton_loss cases in the golden format (../shared/golden/FORMAT.md), computed with the project's reference
-implementation (../shared/spec/reference/norton_reference.py) for settings the shared golden files do not cover:
+"""Extra norton_loss cases in the golden format (testdata/golden/FORMAT.md), computed with the float64 reference
+implementation that produced the golden vectors (norton_reference.py; not part of this repository, see
+testdata/README.md) for settings the golden files of testdata/golden do not cover:
 float32 constants (mimic), clip OT off with the sequence OT on (extension), very small alpha (max-shifted LSE path),
 zero Sinkhorn iterations, one long video, length 1, float 0/1 masks, weight 0, N = 90 with prompt ratio 0.7.
 
@@ -15,7 +16,7 @@ import sys
 import torch
 
 def find_reference():
-    """The first shared/spec/reference folder beside the repository or one of its parents (as the tests look for ../shared)."""
+    """The first shared/spec/reference folder (the reference implementation's home) beside the repository or a parent."""
     here = os.path.dirname(os.path.abspath(__file__))
     while True:
         candidate = os.path.join(here, "shared", "spec", "reference")

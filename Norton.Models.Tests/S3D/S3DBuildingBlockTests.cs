@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Norton.Models.Tests.S3D;
 
-/// <summary>The stem quirks of spec §2.2, checked on hand-derived values.</summary>
+/// <summary>The stem quirks of docs/original-model.md §2.2, checked on hand-derived values.</summary>
 public class S3DBuildingBlockTests
 {
     [Fact]

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace Norton.Models.Tests.S3D;
 
-/// <summary>S3D-G against the fixtures made by running the original s3dg.py (shared/fixtures/s3d).</summary>
+/// <summary>S3D-G against the fixtures made by running the original s3dg.py (testdata/fixtures/s3d).</summary>
 public class S3DParityTests
 {
     public static TheoryData<CaseRef> Fixtures => Fixture.Folders("s3d");

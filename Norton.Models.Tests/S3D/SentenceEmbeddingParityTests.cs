@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 
 namespace Norton.Models.Tests.S3D;
 
-/// <summary>S3D's Sentence_Embedding and its tokeniser against shared/fixtures/s3d-text.</summary>
+/// <summary>S3D's Sentence_Embedding and its tokeniser against testdata/fixtures/s3d-text.</summary>
 public class SentenceEmbeddingParityTests
 {
     public static TheoryData<CaseRef> Fixtures => Fixture.Folders("s3d-text");

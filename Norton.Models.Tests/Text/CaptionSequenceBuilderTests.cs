@@ -10,7 +10,7 @@ public class CaptionSequenceBuilderTests
     private const long Cls = 101, Sep = 102, Pad = 0;
     private static BertWordPieceTokenizer Tokenizer => BertWordPieceTokenizer.BertBaseUncased;
 
-    // how2_pretrain (spec §0): max_video_len 16, max_len 48 -> Lc = 32, at most 29 word pieces.
+    // how2_pretrain (docs/original-model.md §0): max_video_len 16, max_len 48 -> Lc = 32, at most 29 word pieces.
     private static CaptionSequenceBuilder Pretrain => new(Tokenizer, maxVideoLength: 16, maxLength: 48);
 
     [Fact]

@@ -5,14 +5,14 @@ using static TorchSharp.torch;
 namespace Norton.Models.Tests.VideoClip;
 
 /// <summary>
-/// The full-size model, built on the meta device (no storage), against the checkpoint key table of spec §6.1,
+/// The full-size model, built on the meta device (no storage), against the checkpoint key table of docs/original-model.md §6.1,
 /// the parameter counts of §1.5 and the committed key snapshot.
 /// </summary>
 public class FullSizeModelTests
 {
     private static VideoTextModel BuildOnMeta() => new(VideoClipConfig.Full(), META);
 
-    /// <summary>The key/shape list of spec §6.1 (without <c>mmmodel.</c>; no COIN classifier), in module order.</summary>
+    /// <summary>The key/shape list of docs/original-model.md §6.1 (without <c>mmmodel.</c>; no COIN classifier), in module order.</summary>
     internal static List<(string Key, long[] Shape)> SpecTable()
     {
         var rows = new List<(string, long[])>
@@ -103,7 +103,7 @@ public class FullSizeModelTests
         using var model = BuildOnMeta();
         var actual = model.state_dict().Select(kv => Line(kv.Key, kv.Value)).ToList();
         if (Environment.GetEnvironmentVariable("NORTON_UPDATE_SNAPSHOTS") == "1")
-            File.WriteAllLines(SourceFixture(), ["# VideoTextModel(VideoClipConfig.Full()).state_dict(): key [shape] dtype, module order. Checked against spec §6.1 by KeysAndShapesMatchTheCheckpointTable.", .. actual]);
+            File.WriteAllLines(SourceFixture(), ["# VideoTextModel(VideoClipConfig.Full()).state_dict(): key [shape] dtype, module order. Checked against docs/original-model.md §6.1 by KeysAndShapesMatchTheCheckpointTable.", .. actual]);
         string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "videoclip_full_state_dict.txt");
         var expected = File.ReadAllLines(path).Where(l => l.Length > 0 && !l.StartsWith('#')).ToList();
         Assert.Equal(expected, actual);

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Norton.Models.Data;
 
 /// <summary>
-/// A pre-tokenised caption shard (model-spec.md §4): two <see cref="ShardedTensor"/>s,
+/// A pre-tokenised caption shard (docs/original-model.md §4): two <see cref="ShardedTensor"/>s,
 /// <c>&lt;prefix&gt;.startends</c> (float32, (Σ captions, 2)) and <c>&lt;prefix&gt;.caps_ids</c> (int32, (Σ captions, 32),
 /// −1 = padding). Item i is the same video as item i of the matching video shard.
 /// </summary>

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Norton.Models.Data;
 
 /// <summary>
-/// Per-video S3D features as the original stores them (model-spec.md §2.1, §3.1): <c>&lt;video id&gt;.npy</c>, shape
+/// Per-video S3D features as the original stores them (docs/original-model.md §2.1, §3.1): <c>&lt;video id&gt;.npy</c>, shape
 /// (T, 512), one row per second, float16 (float32 and float64 are accepted too), L2-normalised rows.
 /// </summary>
 public static class S3DFeatureFile

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Norton.Models.Data;
 
 /// <summary>
-/// Reads the HowTo100M caption file the original trains on (model-spec.md §3.1): TAN's
+/// Reads the HowTo100M caption file the original trains on (docs/original-model.md §3.1): TAN's
 /// <c>sentencified_htm_1200k.json</c>, <c>{video id: {"start": [...], "end": [...], "text": [...]}}</c>, or the
 /// pickle the original converts it to (a dict from video id to that per-video object as a JSON string).
 /// </summary>

@@ -1,7 +1,7 @@
 namespace Norton.Models.Data;
 
 /// <summary>
-/// Which shard holds which video (model-spec.md §4): the original's <c>&lt;vfeat_dir&gt;/{train,val}_meta.pkl</c>, a
+/// Which shard holds which video (docs/original-model.md §4): the original's <c>&lt;vfeat_dir&gt;/{train,val}_meta.pkl</c>, a
 /// pickled dict <c>shard id → [video ids]</c> where a video's position in its list is its index in the shard.
 /// </summary>
 public sealed class ShardMeta

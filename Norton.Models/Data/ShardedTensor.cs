@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Norton.Models.Data;
 
 /// <summary>
-/// The original's <c>ShardedTensor</c> on disk (model-spec.md §4): a ragged array of items that share a trailing
+/// The original's <c>ShardedTensor</c> on disk (docs/original-model.md §4): a ragged array of items that share a trailing
 /// shape, stored as <c>&lt;prefix&gt;_starts.npy</c> (int64, n+1 offsets) and <c>&lt;prefix&gt;_data.npy</c> (all items
 /// concatenated along axis 0). The data file is memory-mapped, so opening a shard reads only its headers and the
 /// offsets; each item is read from the mapping when asked for.

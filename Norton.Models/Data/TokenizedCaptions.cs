@@ -1,6 +1,6 @@
 namespace Norton.Models.Data;
 
-/// <summary>One video's pre-tokenised captions from a caption shard (model-spec.md §3.1, §4).</summary>
+/// <summary>One video's pre-tokenised captions from a caption shard (docs/original-model.md §3.1, §4).</summary>
 /// <param name="Start">Caption start times in seconds (float32 on disk).</param>
 /// <param name="End">Caption end times in seconds.</param>
 /// <param name="Tokens">

@@ -1,6 +1,6 @@
 namespace Norton.Models.Data;
 
-/// <summary>The sentence-level ASR captions of one video (model-spec.md §3.1), one entry per sentence.</summary>
+/// <summary>The sentence-level ASR captions of one video (docs/original-model.md §3.1), one entry per sentence.</summary>
 /// <param name="Start">Start times in seconds.</param>
 /// <param name="End">End times in seconds.</param>
 /// <param name="Text">Sentences; a non-string entry in the source is read as "" (the original tokenises it to nothing).</param>

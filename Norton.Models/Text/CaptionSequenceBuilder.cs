@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Norton.Models.Text;
 
 /// <summary>
-/// Lays captions out the way every VideoCLIP/Norton aligner does (<c>Aligner._build_text_seq</c>, model spec §1.1):
+/// Lays captions out the way every VideoCLIP/Norton aligner does (<c>Aligner._build_text_seq</c>, docs/original-model.md §1.1):
 /// <c>caps = [CLS] [SEP] w1 … wn [SEP] [PAD] …</c> of length <c>Lc = max_len − max_video_len</c>, with
 /// <c>n ≤ max_len − max_video_len − 3</c> (longer captions keep their first n word pieces), and <c>cmasks</c> true on
 /// the first n + 3 positions. The second token is the "video [SEP]" that the video tower borrows; the text tower

@@ -3,7 +3,7 @@ using TorchSharp;
 namespace Norton.Models.VideoClip;
 
 /// <summary>
-/// Norton's <c>layernorm_only</c> post-training mode (spec §1.5): only LayerNorm γ/β stay trainable.
+/// Norton's <c>layernorm_only</c> post-training mode (docs/original-model.md §1.5): only LayerNorm γ/β stay trainable.
 /// </summary>
 public static class LayerNormOnly
 {

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace Norton.Models.VideoClip;
 
-/// <summary>The towers' pooling (spec §1.2–1.3): the mean of the token outputs where the output mask is true.</summary>
+/// <summary>The towers' pooling (docs/original-model.md §1.2–1.3): the mean of the token outputs where the output mask is true.</summary>
 public static class MaskedMeanPooling
 {
     /// <summary>

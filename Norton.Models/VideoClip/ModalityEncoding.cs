@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Norton.Models.VideoClip;
 
 /// <summary>
-/// One tower's output as the Norton loss consumes it (spec §1.4): the pooled vector, the per-token outputs and the
+/// One tower's output as the Norton loss consumes it (docs/original-model.md §1.4): the pooled vector, the per-token outputs and the
 /// token mask that says which tokens the pooling (and the token-level loss) uses. The caller owns the tensors.
 /// </summary>
 /// <param name="Pooled">(N, D) masked mean (<c>pooled_video</c> / <c>pooled_text</c>).</param>

@@ -3,7 +3,7 @@ using Norton.Models.Bert;
 namespace Norton.Models.VideoClip;
 
 /// <summary>
-/// Sizes of the two VideoCLIP/Norton towers (spec §1): the video tower's BERT (6 layers in the original), the text
+/// Sizes of the two VideoCLIP/Norton towers (docs/original-model.md §1): the video tower's BERT (6 layers in the original), the text
 /// tower's BERT (bert-base-uncased), the video-MLP input width and <c>max_video_len</c>. Validated at construction.
 /// </summary>
 public sealed record VideoClipConfig

@@ -3,7 +3,7 @@
 
     /usr/bin/python3 Norton.Models.Tests/Fixtures/checkpoints/make_checkpoints.py
 
-fairseq_like_tiny.pt   A fake fairseq checkpoint in the layout of spec section 6.1 for a tiny VideoTextModel
+fairseq_like_tiny.pt   A fake fairseq checkpoint in the layout of docs/original-model.md §6.1 for a tiny VideoTextModel
                        (vocab 30, hidden 8, 2 heads, FFN 16, 12 positions; video tower 1 layer, max_video_len 4,
                        input width 6; text tower 2 layers): fp16 weights under "model" with the `mmmodel.` prefix
                        and the int64 position_ids buffers, next to an argparse.Namespace, a cfg dict, optimizer
