@@ -19,7 +19,7 @@ namespace Norton.Cli.Tests;
 /// </summary>
 public sealed class EvaluateCommandTests : IDisposable
 {
-    private static readonly string Shared = TestEnvironment.SharedDirectory;
+    private static readonly string Shared = TestDataPaths.Directory;
     private readonly string _root = Path.Combine(Path.GetTempPath(), "norton-cli-eval-" + Guid.NewGuid().ToString("N"));
 
     public EvaluateCommandTests() => Directory.CreateDirectory(_root);

@@ -28,6 +28,9 @@ public static class TestDataPaths
     /// <summary>The repository's model fixtures, <c>testdata/fixtures</c>.</summary>
     public static string FixturesDirectory => Path.Combine(Directory, "fixtures");
 
+    /// <summary>The original's YAML configs, unchanged, <c>testdata/original-configs</c>.</summary>
+    public static string OriginalConfigsDirectory => Path.Combine(Directory, "original-configs");
+
     /// <summary>testdata/golden followed by every <c>NORTON_GOLDEN_DIRS</c> folder (each must exist).</summary>
     public static IReadOnlyList<string> GoldenRoots() => Roots(GoldenDirectory, GoldenDirsVariable, "golden");
 

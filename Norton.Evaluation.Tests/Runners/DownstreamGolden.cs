@@ -10,23 +10,16 @@ namespace Norton.Evaluation.Tests.Runners;
 /// </summary>
 internal static class DownstreamGolden
 {
-    public static string SharedDirectory => TestEnvironment.SharedDirectory;
-
-    public static string ConfigPath(string name) => Path.Combine(SharedDirectory, "original-configs", name);
+    public static string ConfigPath(string name) => Path.Combine(TestDataPaths.OriginalConfigsDirectory, name);
 
     /// <summary>Every case folder (with expected.json) under golden/downstream and NORTON_GOLDEN_DIRS/downstream.</summary>
     public static IEnumerable<string> CaseFolders()
     {
-        var roots = new List<string> { Path.Combine(SharedDirectory, "golden", "downstream") };
-        string? extra = Environment.GetEnvironmentVariable("NORTON_GOLDEN_DIRS");
-        if (!string.IsNullOrWhiteSpace(extra))
-            roots.AddRange(extra.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(d => Path.Combine(d, "downstream")));
-        return roots.Where(Directory.Exists)
+        return GoldenCases.Roots("downstream")
             .SelectMany(r => Directory.GetDirectories(r).Where(d => File.Exists(Path.Combine(d, "expected.json"))).OrderBy(d => d, StringComparer.Ordinal));
     }
 
-    public static string Case(string name) => Path.Combine(SharedDirectory, "golden", "downstream", name);
+    public static string Case(string name) => Path.Combine(TestDataPaths.GoldenDirectory, "downstream", name);
 
     /// <summary>
     /// The case's config with its data paths pointed at the case's data/ folder: files by their base name, the
