@@ -34,7 +34,12 @@ internal sealed class LayerRecomputation : SingleTensorFunction<LayerRecomputati
         var layer = (BertLayer)vars[2];
         ctx.save_for_backward([hidden, bias]);
         ctx.save_data(LayerKey, layer);
-        if (hidden.device.type == DeviceType.CPU) ctx.save_data(RngKey, torch.Generator.Default.get_state());
+        // Kept as bytes: a tensor here would belong to the caller's dispose scope, gone before the backward.
+        if (hidden.device.type == DeviceType.CPU)
+        {
+            using var state = torch.Generator.Default.get_state();
+            ctx.save_data(RngKey, state.data<byte>().ToArray());
+        }
         using var noGrad = no_grad();
         return layer.forward(hidden, bias);
     }
@@ -48,7 +53,7 @@ internal sealed class LayerRecomputation : SingleTensorFunction<LayerRecomputati
         Tensor dHidden;
         using (var scope = NewDisposeScope())
         {
-            var rng = ctx.get_data(RngKey) as Tensor;
+            using var rng = ctx.get_data(RngKey) is byte[] bytes ? tensor(bytes) : null;
             using var current = rng is null ? null : torch.Generator.Default.get_state();
             if (rng is not null) torch.Generator.Default.set_state(rng);
             try
@@ -62,7 +67,6 @@ internal sealed class LayerRecomputation : SingleTensorFunction<LayerRecomputati
             finally
             {
                 if (current is not null) torch.Generator.Default.set_state(current);
-                rng?.Dispose();
             }
         }
         grad_output.Dispose();
