@@ -51,7 +51,9 @@ public sealed class NortonTrainer : IDisposable
         if (data.FeatureDim != options.Model.InputDim)
             throw new ArgumentException(
                 $"the corpus has {data.FeatureDim}-wide video features but the model's video tower takes {options.Model.InputDim}-wide ones.", nameof(data));
-        _observers = observers?.ToList() ?? [];
+        var all = observers?.ToList() ?? [];
+        if (options.TensorBoard) all.Add(new TensorBoardLog(Path.Combine(options.OutputDirectory, "tensorboard")));
+        _observers = all;
         _device = device ?? CPU;
         _dtype = options.Precision switch
         {
