@@ -12,6 +12,7 @@ public static class Program
     {
         var root = new RootCommand("Norton for .NET: post-pretraining, zero-shot evaluation and corpus preparation.");
         // Subcommands register here, one line each (keep alphabetical).
+        root.Subcommands.Add(Commands.PretrainCommand.Create());
         return root;
     }
 

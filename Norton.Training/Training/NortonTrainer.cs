@@ -134,8 +134,8 @@ public sealed class NortonTrainer : IDisposable
             while (_batchIndex < _plan.Count && !LimitReached() && !cancellation.IsCancellationRequested)
             {
                 bool log = (Update + 1) % Options.LogInterval == 0 || Update == startUpdate;
-                double rate = (Update + 1 - clockUpdate) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                var record = Step(_plan[_batchIndex], log, rate);
+                var record = Step(_plan[_batchIndex], log);
+                record = record with { UpdatesPerSecond = (Update - clockUpdate) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9) };
                 _batchIndex++;
                 dirty = true;
                 if (log) { clock.Restart(); clockUpdate = Update; }
@@ -185,7 +185,7 @@ public sealed class NortonTrainer : IDisposable
 
     private bool LimitReached() => Options.MaxUpdates is long max && Update >= max;
 
-    private UpdateRecord Step(IReadOnlyList<string> videoIds, bool log, double updatesPerSecond)
+    private UpdateRecord Step(IReadOnlyList<string> videoIds, bool log)
     {
         using var scope = NewDisposeScope();
         var batch = _data.LoadBatch(videoIds, new SplitMix64(BatchSeed(Epoch, _batchIndex)));
@@ -218,7 +218,7 @@ public sealed class NortonTrainer : IDisposable
         }
         double? prompt = log && loss.VideoParagraph?.PromptValue is { } p ? p.to(ScalarType.Float64).item<double>() : null;
         return new UpdateRecord(Update, Epoch, _batchIndex, _plan!.Count, total, loss.ClipCaption.Loss.item<float>(),
-            loss.WeightedVideoParagraphLoss?.item<float>() ?? 0, lr, norm, prompt, updatesPerSecond, scale, !apply, log);
+            loss.WeightedVideoParagraphLoss?.item<float>() ?? 0, lr, norm, prompt, 0, scale, !apply, log);
     }
 
     private void EndEpoch()
