@@ -17,6 +17,10 @@ public static class Program
                 return Command(() => ProfileSinkhornCommand.Run(args[1..]), ProfileSinkhornCommand.Usage);
             case "profile-loss":
                 return Command(() => ProfileLossCommand.Run(args[1..]), ProfileLossCommand.Usage);
+            case "profile-step":
+                return Command(() => ProfileStepCommand.Run(args[1..]), ProfileStepCommand.Usage);
+            case "soak-step":
+                return Command(() => SoakStepCommand.Run(args[1..]), SoakStepCommand.Usage);
             default:
                 BenchmarkEnvironment.Initialize();
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
