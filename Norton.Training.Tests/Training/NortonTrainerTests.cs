@@ -144,3 +144,28 @@ public sealed class NortonTrainerTests
         Assert.Equal(good, File.ReadAllBytes(last));
     }
 }
+
+public sealed class HalfPrecisionTrainerTests
+{
+    [Theory]
+    [InlineData(TrainingPrecision.BFloat16)]
+    [InlineData(TrainingPrecision.Float16)]
+    public void HalfPrecisionRunsWithLossScalingAndFloat32Masters(TrainingPrecision precision)
+    {
+        var updates = new List<UpdateRecord>();
+        var options = TinySetup.Options(TinySetup.TempFolder()) with { MaxUpdates = 3, Precision = precision };
+        using var trainer = new NortonTrainer(options, TinySetup.Data(), observers: [new Collect(updates)]);
+        trainer.Train();
+        Assert.Equal(3, trainer.Update);
+        Assert.All(updates, u => Assert.Equal(128, u.LossScale));
+        Assert.All(updates, u => Assert.True(double.IsFinite(u.Loss)));
+        Assert.All(trainer.Model.parameters(), p => Assert.Equal(precision == TrainingPrecision.Float16 ? TorchSharp.torch.ScalarType.Float16 : TorchSharp.torch.ScalarType.BFloat16, p.dtype));
+    }
+
+    private sealed class Collect(List<UpdateRecord> into) : ITrainingObserver
+    {
+        public void OnUpdate(UpdateRecord record) => into.Add(record);
+        public void OnEpochEnd(int epoch, long update, double? validationLoss) { }
+        public void OnCheckpoint(string path) { }
+    }
+}
