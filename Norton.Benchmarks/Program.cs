@@ -25,6 +25,10 @@ public static class Program
                 return Command(() => ProfileAllReduceCommand.Run(args[1..]), ProfileAllReduceCommand.Usage);
             case "profile-extract":
                 return Command(() => ProfileExtractCommand.Run(args[1..]), ProfileExtractCommand.Usage);
+            case "profile-step":
+                return Command(() => ProfileStepCommand.Run(args[1..]), ProfileStepCommand.Usage);
+            case "soak-step":
+                return Command(() => SoakStepCommand.Run(args[1..]), SoakStepCommand.Usage);
             default:
                 BenchmarkEnvironment.Initialize();
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -107,6 +107,17 @@ public sealed class VideoTextModel : nn.Module<Tensor, Tensor, Tensor, Tensor, V
     /// <returns>Trainable scalar parameters left (59,904 at full size).</returns>
     public long UseLayerNormOnly() => LayerNormOnly.Apply(this);
 
+    /// <summary>
+    /// Turns activation recomputation on or off in every transformer layer of both towers (see
+    /// <see cref="BertEncoder.RecomputeActivations"/>): gradients stay the same, activation memory drops to one
+    /// tensor per layer.
+    /// </summary>
+    public void UseActivationRecomputation(bool enabled)
+    {
+        video_encoder.Bert.Encoder.RecomputeActivations = enabled;
+        text_encoder.Encoder.RecomputeActivations = enabled;
+    }
+
     private void CheckText(Tensor caps, Tensor cmasks)
     {
         InputChecks.TokenIds(caps, Config.Text.VocabSize, nameof(caps));

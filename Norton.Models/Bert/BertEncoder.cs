@@ -24,6 +24,12 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Number of layers.</summary>
     public int Count => layer.Count;
 
+    /// <summary>
+    /// Activation recomputation: in training with gradients on, keep only each layer's input and run the layer again
+    /// in the backward (same gradients, far less activation memory). Off by default.
+    /// </summary>
+    public bool RecomputeActivations { get; set; }
+
     /// <summary>Runs every layer; returns the last layer's output (B, L, D).</summary>
     public override Tensor forward(Tensor hiddenStates, Tensor extendedAttentionMask) =>
         Run(hiddenStates, extendedAttentionMask, null);
@@ -38,7 +44,9 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
         var h = hiddenStates;
         foreach (var block in layer)
         {
-            h = block.forward(h, extendedAttentionMask);
+            h = RecomputeActivations && training && is_grad_enabled() && h.requires_grad
+                ? LayerRecomputation.apply(h, extendedAttentionMask, block)
+                : block.forward(h, extendedAttentionMask);
             if (allHiddenStates is not null)
                 allHiddenStates.Add(h.alias().MoveToOuterDisposeScope());
         }

@@ -31,6 +31,9 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, BertModelOutput>
     /// <summary>The sizes this model was built with.</summary>
     public BertConfig Config { get; }
 
+    /// <summary>The transformer layers (<c>encoder</c>).</summary>
+    public BertEncoder Encoder => encoder;
+
     /// <summary>Encodes token ids with token type 0 and positions 0..L−1.</summary>
     /// <param name="inputIds">(B, L) int64 ids in [0, vocab).</param>
     /// <param name="attentionMask">(B, L) bool or 0/1 integers: false keys are masked (additive −10000).</param>

@@ -29,6 +29,9 @@ public sealed class MMBertForEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor,
 
     internal VideoTokenMLP VideoMlp => videomlp;
 
+    /// <summary>The video BERT (<c>bert</c>).</summary>
+    public MMBertModel Bert => bert;
+
     /// <summary>
     /// Encodes video clips. Only <c>caps[:, :2]</c> and <c>cmasks[:, :2]</c> are read: the [CLS]/[SEP] ids and whether
     /// those two keys may be attended to (the dummy caps of COIN/YouCook-BG mask [CLS]).

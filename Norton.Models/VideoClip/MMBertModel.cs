@@ -40,6 +40,9 @@ public sealed class MMBertModel : nn.Module<Tensor, Tensor, Tensor, BertModelOut
     /// <summary>The configured number of video slots; the [SEP] sits at position <c>MaxVideoLen+1</c>.</summary>
     public int MaxVideoLen { get; }
 
+    /// <summary>The transformer layers (<c>encoder</c>).</summary>
+    public BertEncoder Encoder => encoder;
+
     /// <summary>Encodes <c>[CLS] video [SEP]</c>.</summary>
     /// <param name="clsSepIds">(B, 2) int64: the [CLS] and [SEP] ids (<c>caps[:, :2]</c>).</param>
     /// <param name="videoTokens">(B, Tv, D) video MLP output, Tv ≤ <see cref="MaxVideoLen"/>.</param>

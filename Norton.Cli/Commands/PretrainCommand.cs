@@ -1,0 +1,159 @@
+using System.CommandLine;
+using Norton.Cli.Reporting;
+using Norton.Models.Checkpoints;
+using Norton.Training;
+using Norton.Training.Config;
+using TorchSharp;
+
+namespace Norton.Cli.Commands;
+
+/// <summary>
+/// <c>norton pretrain [CONFIG] [--corpus DIR] [--checkpoint FILE] [--output DIR] [--restore] [--max-updates N]
+/// [--device cpu|cuda] [--precision float32|float16|bfloat16] [--recompute] [--plain]</c>: Norton's post-pretraining
+/// from the original's YAML, or the embedded default (reduced towers, synthetic corpus) without a config.
+/// Exit codes: 0 done, 1 a failure while running (files, checkpoints, numerics), 2 bad arguments or config.
+/// </summary>
+internal static class PretrainCommand
+{
+    public static Command Create()
+    {
+        var config = new Argument<FileInfo?>("config") { Description = "The original's pretraining YAML (how2_pretrain.yaml). Without it: the embedded default.", Arity = ArgumentArity.ZeroOrOne };
+        var corpus = new Option<DirectoryInfo?>("--corpus") { Description = "Corpus folder (default: the config's dataset paths)." };
+        var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "State dict to start from (VideoCLIP's checkpoint_best.pt); overrides restore_file." };
+        var output = new Option<DirectoryInfo?>("--output") { Description = "Folder for checkpoints and logs; overrides save_dir." };
+        var restore = new Option<bool>("--restore") { Description = "Resume exactly from OUTPUT/checkpoint_last.pt." };
+        var maxUpdates = new Option<long?>("--max-updates") { Description = "Stop after this many updates in total (resumable)." };
+        var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
+        device.AcceptOnlyFromAmong("cpu", "cuda");
+        var precision = new Option<TrainingPrecision?>("--precision") { Description = "Float32 (default), Float16 or BFloat16 towers (half precision with dynamic loss scaling)." };
+        var recompute = new Option<bool>("--recompute") { Description = "Recompute each transformer layer in the backward (less memory, ~1/3 more time)." };
+        var plain = new Option<bool>("--plain") { Description = "One log line per log step instead of the progress line (automatic when the output is redirected)." };
+
+        var command = new Command("pretrain", "Post-pretrain VideoCLIP towers with the Norton loss (the paper's recipe).");
+        command.Arguments.Add(config);
+        foreach (var option in new Option[] { corpus, checkpoint, output, restore, maxUpdates, device, precision, recompute, plain })
+            command.Options.Add(option);
+        command.SetAction(parseResult => Run(new PretrainRequest
+        {
+            ConfigPath = parseResult.GetValue(config)?.FullName,
+            Corpus = parseResult.GetValue(corpus)?.FullName,
+            Checkpoint = parseResult.GetValue(checkpoint)?.FullName,
+            Output = parseResult.GetValue(output)?.FullName,
+            Restore = parseResult.GetValue(restore),
+            MaxUpdates = parseResult.GetValue(maxUpdates),
+            Device = parseResult.GetValue(device) ?? "cpu",
+            Precision = parseResult.GetValue(precision),
+            Recompute = parseResult.GetValue(recompute),
+            PlainLog = parseResult.GetValue(plain) || Console.IsOutputRedirected,
+        }, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error));
+        return command;
+    }
+
+    /// <summary>Runs one training; returns the exit code.</summary>
+    internal static int Run(PretrainRequest request, TextWriter output, TextWriter error)
+    {
+        TrainerOptions options;
+        ITrainingData data;
+        try
+        {
+            PretrainConfig? config = null;
+            if (request.ConfigPath is not null)
+            {
+                config = PretrainConfigReader.Read(request.ConfigPath);
+                if (config.UnusedKeys.Count > 0)
+                    error.WriteLine($"warning: {config.UnusedKeys.Count} config keys are not used by this port: {string.Join("; ", config.UnusedKeys)}");
+            }
+            options = config?.Trainer ?? EmbeddedDefault.Options(Path.GetFullPath("norton-pretrain"));
+            options = options with
+            {
+                InitialCheckpoint = request.Checkpoint ?? options.InitialCheckpoint,
+                OutputDirectory = request.Output ?? options.OutputDirectory,
+                MaxUpdates = request.MaxUpdates ?? options.MaxUpdates,
+                Precision = request.Precision ?? options.Precision,
+                RecomputeActivations = request.Recompute || options.RecomputeActivations,
+            };
+            options.Validate();
+            if (options.InitialCheckpoint is not null && !File.Exists(options.InitialCheckpoint))
+                throw new ArgumentException($"the initial checkpoint '{options.InitialCheckpoint}' does not exist (--checkpoint or restore_file).");
+            if (request.Device == "cuda" && !torch.cuda.is_available())
+                throw new ArgumentException("--device cuda: no CUDA device is available to this process (the norton tool ships the CPU backend).");
+            data = CreateData(config, request.Corpus);
+        }
+        catch (Exception e) when (e is ConfigException or ArgumentException or FileNotFoundException or NotSupportedException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+
+        try
+        {
+            EnsureWritable(options.OutputDirectory);
+            var curve = new LossCurve();
+            ITrainingObserver log = request.PlainLog ? new PlainLineLog(output) : new ConsoleProgress(output);
+            using var trainer = new NortonTrainer(options, data, torch.device(request.Device), [log, curve]);
+            output.WriteLine($"norton pretrain: {trainer.TrainedParameterCount:N0} trained parameters, output {options.OutputDirectory}");
+            string last = Path.Combine(options.OutputDirectory, CheckpointFiles.Last);
+            if (request.Restore && File.Exists(last))
+            {
+                trainer.Restore(last);
+                output.WriteLine($"resumed from {last} at update {trainer.Update}, epoch {trainer.Epoch}");
+            }
+            else if (request.Restore)
+            {
+                output.WriteLine($"--restore: no {last} yet; starting from the beginning");
+            }
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+            Console.CancelKeyPress += onCancel;
+            TrainingSummary summary;
+            try
+            {
+                summary = trainer.Train(cancel.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+            if (curve.Updates.Count > 0)
+            {
+                string png = Path.Combine(options.OutputDirectory, "loss.png");
+                curve.Save(png);
+                output.WriteLine($"loss {curve.Updates[0].Loss:F4} (update {curve.Updates[0].Update}) -> {curve.Updates[^1].Loss:F4} (update {curve.Updates[^1].Update}); curves in {png}");
+            }
+            output.WriteLine($"{(summary.Finished ? "finished" : "stopped")} after {summary.Updates} updates; best validation loss {summary.BestValidationLoss?.ToString("F4", System.Globalization.CultureInfo.InvariantCulture) ?? "n/a"}; last checkpoint {summary.LastCheckpoint ?? "none"}");
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or CheckpointMismatchException
+                                       or CheckpointFormatException or InvalidOperationException or ArgumentException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>
+    /// The one place that turns a config and <c>--corpus</c> into training data. Until the corpus reader is wired in,
+    /// a run without a config uses the embedded synthetic corpus and a corpus folder is refused with a clear message.
+    /// </summary>
+    internal static ITrainingData CreateData(PretrainConfig? config, string? corpus)
+    {
+        if (config is null && corpus is null) return EmbeddedDefault.Data();
+        throw new NotSupportedException(
+            $"reading a corpus ({corpus ?? config?.Dataset.TrainPath}) is not wired into this build yet; run without CONFIG and --corpus for the embedded default.");
+    }
+
+    private static void EnsureWritable(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            string probe = Path.Combine(folder, $".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"the output folder '{folder}' is not writable: {e.Message}", e);
+        }
+    }
+}
