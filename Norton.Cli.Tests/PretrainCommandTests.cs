@@ -13,13 +13,8 @@ public sealed class PretrainCommandTests
         return path;
     }
 
-    private static string SharedConfig()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "shared", "original-configs"))) dir = dir.Parent;
-        Assert.True(dir is not null, "the shared reference folder was not found above the test binary");
-        return Path.Combine(dir!.FullName, "shared", "original-configs", "how2_pretrain.yaml");
-    }
+    private static string SharedConfig() =>
+        Path.Combine(Norton.TestSupport.TestDataPaths.OriginalConfigsDirectory, "how2_pretrain.yaml");
 
     private static (int Code, string Output, string Error) Invoke(params string[] args)
     {

@@ -5,13 +5,7 @@ namespace Norton.Training.Tests.Config;
 
 public sealed class PretrainConfigReaderTests
 {
-    private static string Shared(params string[] parts)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "shared", "original-configs"))) dir = dir.Parent;
-        Assert.True(dir is not null, "the shared reference folder was not found above the test binary");
-        return Path.Combine([dir!.FullName, "shared", .. parts]);
-    }
+    private static string Shared(params string[] parts) => Path.Combine([Norton.TestSupport.TestDataPaths.Directory, .. parts]);
 
     private static string Write(string yaml)
     {
