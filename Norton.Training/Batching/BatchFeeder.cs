@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using Norton.Training.Sampling;
+using TrainingCorpus = Norton.Training.Corpus.Corpus;
+
+namespace Norton.Training.Batching;
+
+/// <summary>
+/// Turns an epoch's batches of video ids into <see cref="TrainingBatch"/>es on a background thread, a few ahead
+/// (docs/training.md): each video is read from the corpus and sampled with <see cref="OverlappedClipSampler"/>, rows
+/// video-major (rows [16v, 16v+16) are video v in temporal order, as the video-paragraph loss expects). The thread
+/// builds plain arrays only; TorchSharp objects stay on the training thread.
+/// </summary>
+/// <remarks>
+/// The feeder owns its random source while it runs (batches are drawn in order on its thread, so a seed gives
+/// the same batches whatever the timing); it is ahead of the consumer by up to <see cref="Prefetch"/> batches. An
+/// error on the background thread (a broken video, say) is rethrown by <see cref="TryTake"/>.
+/// </remarks>
+/// <example><code>
+/// using var feeder = new BatchFeeder(corpus, EpochPlanner.Plan(corpus, random), random);
+/// while (feeder.TryTake(out var batch)) { /* tensors from batch.Caps, batch.VideoFeatures, ... */ }
+/// </code></example>
+public sealed class BatchFeeder : IDisposable
+{
+    private readonly TrainingCorpus _corpus;
+    private readonly IReadOnlyList<string[]> _batches;
+    private readonly IRandomSource _random;
+    private readonly OverlappedClipSampler _sampler;
+    private readonly BlockingCollection<TrainingBatch> _ready;
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly Thread _thread;
+    private Exception? _error;
+    private bool _disposed;
+
+    /// <summary>Starts preparing <paramref name="batches"/> in order.</summary>
+    /// <param name="corpus">Where the videos are read (stays open while the feeder runs).</param>
+    /// <param name="batches">Video ids of each batch (e.g. <see cref="Retrieval.EpochPlanner.Plan"/>).</param>
+    /// <param name="random">The sampler's draws.</param>
+    /// <param name="options">Sampler settings (the paper's when null).</param>
+    /// <param name="prefetch">Batches prepared ahead.</param>
+    /// <exception cref="ArgumentException">An empty batch, or an id the corpus does not hold; the message names it.</exception>
+    public BatchFeeder(TrainingCorpus corpus, IReadOnlyList<string[]> batches, IRandomSource random, ClipSamplerOptions? options = null, int prefetch = 3)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        ArgumentNullException.ThrowIfNull(batches);
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfLessThan(prefetch, 1);
+        for (int b = 0; b < batches.Count; b++)
+        {
+            if (batches[b] is null || batches[b].Length == 0)
+                throw new ArgumentException($"batch {b} has no videos.", nameof(batches));
+            foreach (string id in batches[b])
+                if (!corpus.Contains(id))
+                    throw new ArgumentException($"batch {b}: the corpus at {corpus.Folder} has no video '{id}'.", nameof(batches));
+        }
+        _corpus = corpus;
+        _batches = batches;
+        _random = random;
+        _sampler = new OverlappedClipSampler(options);
+        Prefetch = prefetch;
+        _ready = new BlockingCollection<TrainingBatch>(prefetch);
+        _thread = new Thread(Produce) { IsBackground = true, Name = "Norton batch feeder" };
+        _thread.Start();
+    }
+
+    /// <summary>Number of batches this feeder yields.</summary>
+    public int Count => _batches.Count;
+
+    /// <summary>Batches prepared ahead at most.</summary>
+    public int Prefetch { get; }
+
+    /// <summary>The sampler settings.</summary>
+    public ClipSamplerOptions Options => _sampler.Options;
+
+    /// <summary>Waits for the next batch; false once all were taken.</summary>
+    /// <exception cref="InvalidOperationException">Preparing a batch failed; the inner exception says why.</exception>
+    public bool TryTake(out TrainingBatch batch)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_ready.TryTake(out batch!, Timeout.Infinite))
+            return true;
+        if (_error is not null)
+            throw new InvalidOperationException($"preparing a training batch failed: {_error.Message}", _error);
+        return false;
+    }
+
+    /// <summary>Builds one batch on the calling thread (what the background thread does for each batch).</summary>
+    public static TrainingBatch Build(TrainingCorpus corpus, IReadOnlyList<string> videoIds, OverlappedClipSampler sampler, IRandomSource random)
+    {
+        ArgumentNullException.ThrowIfNull(corpus);
+        ArgumentNullException.ThrowIfNull(videoIds);
+        ArgumentNullException.ThrowIfNull(sampler);
+        ArgumentNullException.ThrowIfNull(random);
+        var o = sampler.Options;
+        int rows = videoIds.Count * o.ClipsPerVideo, dim = corpus.FeatureDim;
+        var caps = new long[rows * o.TextLength];
+        var capsMask = new bool[caps.Length];
+        var features = new float[rows * o.MaxVideoLength * dim];
+        var videoMask = new bool[rows * o.MaxVideoLength];
+        for (int v = 0; v < videoIds.Count; v++)
+        {
+            var video = corpus.Read(videoIds[v]);
+            ClipRowWriter.Write(video, sampler.Sample(video, random), o, caps, capsMask, features, videoMask, v * o.ClipsPerVideo);
+        }
+        return new TrainingBatch(videoIds.ToArray(), o.ClipsPerVideo, o.TextLength, o.MaxVideoLength, dim, caps, capsMask, features, videoMask);
+    }
+
+    /// <summary>Stops the background thread and waits for it.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _cancel.Cancel();
+        _thread.Join();
+        _ready.Dispose();
+        _cancel.Dispose();
+    }
+
+    private void Produce()
+    {
+        try
+        {
+            foreach (var ids in _batches)
+            {
+                _cancel.Token.ThrowIfCancellationRequested();
+                _ready.Add(Build(_corpus, ids, _sampler, _random), _cancel.Token);
+            }
+        }
+        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            _error = e;
+        }
+        finally
+        {
+            _ready.CompleteAdding();
+        }
+    }
+}
