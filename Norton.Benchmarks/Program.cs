@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 namespace Norton.Benchmarks;
 
 /// <summary>
-/// Entry point: <c>profile-sinkhorn ...</c> and <c>profile-loss ...</c> print one JSON line each; anything else (or nothing) goes to BenchmarkDotNet's
+/// Entry point: <c>profile-sinkhorn ...</c>, <c>profile-loss ...</c>, <c>profile-sampler ...</c> and <c>profile-retrieval ...</c> print one JSON line each; anything else (or nothing) goes to BenchmarkDotNet's
 /// switcher, e.g. <c>--filter '*Sinkhorn*'</c>, <c>--job short</c>, <c>--list flat</c>.
 /// </summary>
 public static class Program
@@ -17,6 +17,10 @@ public static class Program
                 return Command(() => ProfileSinkhornCommand.Run(args[1..]), ProfileSinkhornCommand.Usage);
             case "profile-loss":
                 return Command(() => ProfileLossCommand.Run(args[1..]), ProfileLossCommand.Usage);
+            case "profile-sampler":
+                return Command(() => ProfileSamplerCommand.Run(args[1..]), ProfileSamplerCommand.Usage);
+            case "profile-retrieval":
+                return Command(() => ProfileRetrievalCommand.Run(args[1..]), ProfileRetrievalCommand.Usage);
             default:
                 BenchmarkEnvironment.Initialize();
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
