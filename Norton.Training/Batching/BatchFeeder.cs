@@ -6,7 +6,7 @@ namespace Norton.Training.Batching;
 
 /// <summary>
 /// Turns an epoch's batches of video ids into <see cref="TrainingBatch"/>es on a background thread, a few ahead
-/// (docs/training.md): each video is read from the corpus and sampled with <see cref="OverlappedClipSampler"/>, rows
+/// (docs/training-data.md): each video is read from the corpus and sampled with <see cref="OverlappedClipSampler"/>, rows
 /// video-major (rows [16v, 16v+16) are video v in temporal order, as the video-paragraph loss expects). The thread
 /// builds plain arrays only; TorchSharp objects stay on the training thread.
 /// </summary>

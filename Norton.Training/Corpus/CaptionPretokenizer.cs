@@ -4,7 +4,7 @@ using Norton.Models.Text;
 namespace Norton.Training.Corpus;
 
 /// <summary>
-/// The original's caption pretokenization (docs/training.md): each text cut to its first 96 characters, tokenised
+/// The original's caption pretokenization (docs/training-data.md): each text cut to its first 96 characters, tokenised
 /// with bert-base-uncased without special tokens, the ids cut to 32.
 /// </summary>
 public sealed class CaptionPretokenizer

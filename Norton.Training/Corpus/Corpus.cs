@@ -3,7 +3,7 @@ using Norton.Models.Data;
 namespace Norton.Training.Corpus;
 
 /// <summary>
-/// A pretraining corpus folder in the original's layout (<see cref="CorpusLayout"/>; docs/training.md), opened for
+/// A pretraining corpus folder in the original's layout (<see cref="CorpusLayout"/>; docs/training-data.md), opened for
 /// random access: features and captions of any video by id, read from memory-mapped shards into plain arrays.
 /// </summary>
 /// <remarks>

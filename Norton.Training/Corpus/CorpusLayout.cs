@@ -3,7 +3,7 @@ using Norton.Models.Data;
 namespace Norton.Training.Corpus;
 
 /// <summary>
-/// File names of a corpus folder, in the original's layout (docs/training.md): <c>&lt;split&gt;_meta.pkl</c>, video
+/// File names of a corpus folder, in the original's layout (docs/training-data.md): <c>&lt;split&gt;_meta.pkl</c>, video
 /// shards <c>&lt;split&gt;_&lt;k&gt;_{starts,data}.npy</c> and caption shards
 /// <c>&lt;CaptionPrefix&gt;&lt;split&gt;_&lt;k&gt;.{startends,caps_ids}_{starts,data}.npy</c>, i.e. <c>vfeat_dir</c> is the
 /// folder and <c>tfeat_dir</c> is <c>&lt;folder&gt;/&lt;CaptionPrefix&gt;</c>.

@@ -2,7 +2,7 @@ namespace Norton.Training.Corpus;
 
 /// <summary>
 /// One video as the samplers read it: its per-second features and its timed, pre-tokenised captions (the original's
-/// <c>video_feature</c> and <c>text_feature</c>; docs/training.md).
+/// <c>video_feature</c> and <c>text_feature</c>; docs/training-data.md).
 /// </summary>
 /// <remarks>Plain arrays only, so the batch feeder's background thread can read and sample videos without TorchSharp.</remarks>
 public sealed class CorpusVideo

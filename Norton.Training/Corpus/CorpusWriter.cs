@@ -3,7 +3,7 @@ using Norton.Models.Data;
 namespace Norton.Training.Corpus;
 
 /// <summary>
-/// Writes a pretraining corpus in the original's layout (<see cref="CorpusLayout"/>; docs/training.md): videos are
+/// Writes a pretraining corpus in the original's layout (<see cref="CorpusLayout"/>; docs/training-data.md): videos are
 /// added one by one and streamed into shards of <see cref="CorpusWriterOptions.ShardSize"/> videos in the order
 /// added; <see cref="Complete"/> writes the meta pickle. Each shard's files appear only once the shard is full (or
 /// at <see cref="Complete"/>), under temporary names until then.

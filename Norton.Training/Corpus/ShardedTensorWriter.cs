@@ -4,7 +4,7 @@ using Norton.Models.Data;
 namespace Norton.Training.Corpus;
 
 /// <summary>
-/// Writes one <c>ShardedTensor</c> (docs/training.md): items appended one by one are streamed into
+/// Writes one <c>ShardedTensor</c> (docs/training-data.md): items appended one by one are streamed into
 /// <c>&lt;prefix&gt;_data.npy</c>, and <see cref="Complete"/> writes <c>&lt;prefix&gt;_starts.npy</c> (int64, n+1
 /// offsets). Both files are written under temporary names and renamed at the end, so a crash never leaves a shard
 /// that looks complete.

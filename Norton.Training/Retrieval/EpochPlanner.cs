@@ -6,7 +6,7 @@ using TrainingCorpus = Norton.Training.Corpus.Corpus;
 namespace Norton.Training.Retrieval;
 
 /// <summary>
-/// Plans one epoch's batches of video ids (docs/training.md): retrieval-augmented when a model is given (video vectors
+/// Plans one epoch's batches of video ids (docs/training-data.md): retrieval-augmented when a model is given (video vectors
 /// from the model, an IVF index, neighbourhoods of similar videos), the random fallback otherwise.
 /// </summary>
 public static class EpochPlanner

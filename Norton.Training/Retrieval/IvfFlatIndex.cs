@@ -5,7 +5,7 @@ namespace Norton.Training.Retrieval;
 
 /// <summary>
 /// An IVF-Flat index in TorchSharp (faiss's <c>IndexIVFFlat</c> with an L2 flat quantiser, as the original's
-/// <c>VectorRetriever</c> builds it; docs/training.md): a coarse k-means quantiser, every added vector stored in the
+/// <c>VectorRetriever</c> builds it; docs/training-data.md): a coarse k-means quantiser, every added vector stored in the
 /// list of its nearest centroid, and a search that scans only the query's own list (<c>nprobe</c> 1) with exact L2.
 /// Runs on the tensors' device; distance blocks are chunked, so 1M x 768 vectors need only a few GiB beyond the
 /// vectors themselves.

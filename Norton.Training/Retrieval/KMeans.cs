@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Norton.Training.Retrieval;
 
 /// <summary>
-/// Lloyd's k-means in TorchSharp (the IVF index's coarse quantiser, as faiss trains it; docs/training.md):
+/// Lloyd's k-means in TorchSharp (the IVF index's coarse quantiser, as faiss trains it; docs/training-data.md):
 /// initial centroids are distinct training vectors chosen at random, then assign / re-average for
 /// <see cref="KMeansOptions.Iterations"/> rounds; an emptied centroid takes the vector farthest from its own centroid.
 /// Device-agnostic and chunked (<see cref="KMeansOptions.ChunkRows"/>).

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Norton.Training.Retrieval;
 
 /// <summary>
-/// An epoch's batches of video ids (the original's VideoRetriTask; docs/training.md): retrieval-augmented from video
+/// An epoch's batches of video ids (the original's VideoRetriTask; docs/training-data.md): retrieval-augmented from video
 /// vectors, or shuffled at random when retrieval is off.
 /// </summary>
 public static class RetrievalBatchPlanner

@@ -3,7 +3,7 @@ using Norton.Training.Sampling;
 namespace Norton.Training.Retrieval;
 
 /// <summary>
-/// Retrieval-augmented batching, defaults from the paper's config (the original's VideoRetriTask; docs/training.md):
+/// Retrieval-augmented batching, defaults from the paper's config (the original's VideoRetriTask; docs/training-data.md):
 /// 512 centroids trained on the first 512 x 48 video vectors, 192 candidates per query, batches of 64 videos.
 /// </summary>
 public sealed record RetrievalOptions

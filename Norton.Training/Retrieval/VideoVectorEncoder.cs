@@ -7,7 +7,7 @@ using TrainingCorpus = Norton.Training.Corpus.Corpus;
 namespace Norton.Training.Retrieval;
 
 /// <summary>
-/// The retrieval step's video vectors (docs/training.md): per video, <see cref="ClipSamplerOptions.ClipsPerVideo"/>
+/// The retrieval step's video vectors (docs/training-data.md): per video, <see cref="ClipSamplerOptions.ClipsPerVideo"/>
 /// clips with text-aligned windows (<see cref="TextAlignedClipSampler"/>), the model in eval mode without gradients,
 /// vector = mean over the clips of (pooled video + pooled text) / 2.
 /// </summary>

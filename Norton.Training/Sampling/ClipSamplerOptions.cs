@@ -2,7 +2,7 @@ namespace Norton.Training.Sampling;
 
 /// <summary>
 /// The clip sampler's settings, defaults from the paper's pretraining config (<c>how2_pretrain.yaml</c>;
-/// docs/training.md): 16 clips per video, text budgets of 8-32 tokens, video windows of 3-16 seconds, 16 video slots
+/// docs/training-data.md): 16 clips per video, text budgets of 8-32 tokens, video windows of 3-16 seconds, 16 video slots
 /// and 48 slots in all (so 32 caption slots, 29 of them for words).
 /// </summary>
 public sealed record ClipSamplerOptions

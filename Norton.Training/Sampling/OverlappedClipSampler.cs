@@ -3,7 +3,7 @@ using Norton.Training.Corpus;
 namespace Norton.Training.Sampling;
 
 /// <summary>
-/// The paper's pretraining sampler (the original's <c>VideoRetriOverlappedAligner</c>; docs/training.md): per video,
+/// The paper's pretraining sampler (the original's <c>VideoRetriOverlappedAligner</c>; docs/training-data.md): per video,
 /// <see cref="ClipSamplerOptions.ClipsPerVideo"/> samples, each a run of consecutive captions and a video window that
 /// overlaps it without being aligned to it, sorted into temporal order.
 /// </summary>

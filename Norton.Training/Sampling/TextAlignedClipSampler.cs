@@ -3,7 +3,7 @@ using Norton.Training.Corpus;
 namespace Norton.Training.Sampling;
 
 /// <summary>
-/// The sampler of the retrieval step's video vectors (the original's <c>VariedLenAligner</c>; docs/training.md): the
+/// The sampler of the retrieval step's video vectors (the original's <c>VariedLenAligner</c>; docs/training-data.md): the
 /// same caption runs as <see cref="OverlappedClipSampler"/>, but the video window is the run's own time span,
 /// <c>[max(min(floor(start[first]), end_v), 0), end_v)</c> with <c>end_v = min(ceil(end[last]), T)</c> (cut to
 /// <see cref="ClipSamplerOptions.MaxVideoLength"/> seconds when written). No sorting: the vector is a mean.
