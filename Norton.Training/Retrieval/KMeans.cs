@@ -16,6 +16,7 @@ public static class KMeans
     private static readonly Scalar NoneCounted = 0L;
     private static readonly Scalar MinusTwo = -2.0;
     private static readonly Scalar Zero = 0.0;
+    private static readonly Scalar Infinity = double.PositiveInfinity;
 
     /// <summary>Learns <paramref name="k"/> centroids of <paramref name="vectors"/>.</summary>
     /// <param name="vectors">(n, d) float32 training vectors, n ≥ k.</param>
@@ -88,7 +89,8 @@ public static class KMeans
         var pool = m == n ? vectors : vectors.index_select(0, tensor(Sample(n, (int)m, random), device: vectors.device));
         var poolNorms = pool.square().sum(1);
         var chosen = new List<Tensor> { tensor(new[] { random.RandInt(0, m - 1) }, device: vectors.device) };
-        var nearest = full(m, double.PositiveInfinity, ScalarType.Float32, vectors.device);
+        var nearest = full(m, Infinity, ScalarType.Float32, vectors.device);
+        using var lastRow = (m - 1).ToScalar();
         for (int c = 1; c < k; c++)
         {
             var centre = pool.index_select(0, chosen[^1]);
@@ -96,12 +98,10 @@ public static class KMeans
             nearest = minimum(nearest, d.clamp_min_(Zero));
             var cumulative = nearest.cumsum(0);
             var u = tensor(new[] { (float)random.Random() }, device: vectors.device).mul_(cumulative[^1]);
-            chosen.Add(searchsorted(cumulative, u, right: true).clamp_max_(LastRow(m)));
+            chosen.Add(searchsorted(cumulative, u, right: true).clamp_max_(lastRow));
         }
         return pool.index_select(0, cat(chosen, 0)).clone().MoveToOuterDisposeScope();
     }
-
-    private static Scalar LastRow(long m) => m - 1;
 
     /// <summary>Each empty centroid takes one of the vectors farthest from their centroids (one sync per round).</summary>
     private static void RefillEmpty(Tensor vectors, Tensor centroids, Tensor counts, Tensor distances)
