@@ -23,7 +23,8 @@ public sealed class BatchFeeder : IDisposable
 {
     private readonly TrainingCorpus _corpus;
     private readonly IReadOnlyList<string[]> _batches;
-    private readonly IRandomSource _random;
+    private readonly Func<int, IRandomSource> _randomFor;
+    private readonly int _first;
     private readonly OverlappedClipSampler _sampler;
     private readonly BlockingCollection<TrainingBatch> _ready;
     private readonly CancellationTokenSource _cancel = new();
@@ -39,11 +40,17 @@ public sealed class BatchFeeder : IDisposable
     /// <param name="prefetch">Batches prepared ahead.</param>
     /// <exception cref="ArgumentException">An empty batch, or an id the corpus does not hold; the message names it.</exception>
     public BatchFeeder(TrainingCorpus corpus, IReadOnlyList<string[]> batches, IRandomSource random, ClipSamplerOptions? options = null, int prefetch = 3)
+        : this(corpus, batches, NotNull(random), 0, options, prefetch)
+    {
+    }
+
+    private BatchFeeder(TrainingCorpus corpus, IReadOnlyList<string[]> batches, Func<int, IRandomSource> randomFor, int first, ClipSamplerOptions? options, int prefetch)
     {
         ArgumentNullException.ThrowIfNull(corpus);
         ArgumentNullException.ThrowIfNull(batches);
-        ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfLessThan(prefetch, 1);
+        if (first < 0 || first > batches.Count)
+            throw new ArgumentOutOfRangeException(nameof(first), first, $"the first batch must lie in [0, {batches.Count}].");
         for (int b = 0; b < batches.Count; b++)
         {
             if (batches[b] is null || batches[b].Length == 0)
@@ -54,7 +61,8 @@ public sealed class BatchFeeder : IDisposable
         }
         _corpus = corpus;
         _batches = batches;
-        _random = random;
+        _randomFor = randomFor;
+        _first = first;
         _sampler = new OverlappedClipSampler(options);
         Prefetch = prefetch;
         _ready = new BlockingCollection<TrainingBatch>(prefetch);
@@ -62,8 +70,26 @@ public sealed class BatchFeeder : IDisposable
         _thread.Start();
     }
 
+    /// <summary>
+    /// A resumable feeder: batch b draws from its own <see cref="SplitMix64"/> seeded from (<paramref name="seed"/>,
+    /// b), so a run restarted at <paramref name="firstBatch"/> yields exactly the batches an uninterrupted run would
+    /// have from there on (a checkpoint needs only the seed and the batch index).
+    /// </summary>
+    /// <param name="corpus">Where the videos are read.</param>
+    /// <param name="batches">Video ids of each batch.</param>
+    /// <param name="seed">The epoch's sampling seed.</param>
+    /// <param name="firstBatch">The first batch to yield (0 for a whole epoch).</param>
+    /// <param name="options">Sampler settings (the paper's when null).</param>
+    /// <param name="prefetch">Batches prepared ahead.</param>
+    public static BatchFeeder Resumable(TrainingCorpus corpus, IReadOnlyList<string[]> batches, ulong seed, int firstBatch = 0,
+        ClipSamplerOptions? options = null, int prefetch = 3) =>
+        new(corpus, batches, b => new SplitMix64(BatchSeed(seed, b)), firstBatch, options, prefetch);
+
+    /// <summary>The seed of batch <paramref name="batch"/> of a <see cref="Resumable"/> feeder.</summary>
+    public static ulong BatchSeed(ulong seed, int batch) => new SplitMix64(seed ^ (0x632BE59BD9B4E019UL * (ulong)(batch + 1))).Next();
+
     /// <summary>Number of batches this feeder yields.</summary>
-    public int Count => _batches.Count;
+    public int Count => _batches.Count - _first;
 
     /// <summary>Batches prepared ahead at most.</summary>
     public int Prefetch { get; }
@@ -115,14 +141,20 @@ public sealed class BatchFeeder : IDisposable
         _cancel.Dispose();
     }
 
+    private static Func<int, IRandomSource> NotNull(IRandomSource random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        return _ => random;
+    }
+
     private void Produce()
     {
         try
         {
-            foreach (var ids in _batches)
+            for (int b = _first; b < _batches.Count; b++)
             {
                 _cancel.Token.ThrowIfCancellationRequested();
-                _ready.Add(Build(_corpus, ids, _sampler, _random), _cancel.Token);
+                _ready.Add(Build(_corpus, _batches[b], _sampler, _randomFor(b)), _cancel.Token);
             }
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
