@@ -13,7 +13,9 @@ namespace Norton.Training.Retrieval;
 /// <remarks>The index keeps a reference to the added vectors (no copy); keep them alive and unchanged while searching.</remarks>
 public sealed class IvfFlatIndex : IDisposable
 {
-    private static readonly Scalar Infinity = float.PositiveInfinity;
+    private static readonly Scalar MinusTwo = -2.0;
+    private static readonly Scalar Zero = 0.0;
+    private const int ExactMargin = 16;
     private Tensor? _vectors;
     private long[]? _lists;
     private long[][]? _members;
@@ -26,9 +28,6 @@ public sealed class IvfFlatIndex : IDisposable
 
     /// <summary>(lists, d) float32 centroids.</summary>
     public Tensor Centroids { get; }
-
-    /// <summary>Temporary bytes a search block aims at (the block's lists, gathered).</summary>
-    public const long ScanBudgetBytes = 128L << 20;
 
     /// <summary>Rows per distance block.</summary>
     public int ChunkRows { get; }
@@ -79,71 +78,79 @@ public sealed class IvfFlatIndex : IDisposable
     /// <summary>The k nearest stored vectors of each query, scanning the query's nearest list only (nprobe 1).</summary>
     /// <param name="queries">(q, d) float32, on the index's device.</param>
     /// <param name="k">Neighbours per query.</param>
-    /// <remarks>
-    /// Queries go in blocks: each block gathers its queries' lists, padded to the longest list, and computes the exact
-    /// squared distances Σ(q−x)² (what faiss's scan computes) in one pass; a block's temporary memory is kept near
-    /// <see cref="ScanBudgetBytes"/>.
-    /// </remarks>
     /// <exception cref="InvalidOperationException">Nothing added yet.</exception>
     public IvfSearchResult Search(Tensor queries, int k)
     {
         ArgumentNullException.ThrowIfNull(queries);
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
         if (_vectors is null || _members is null) throw new InvalidOperationException("add vectors before searching.");
-        if (queries.dim() != 2 || queries.dtype != ScalarType.Float32 || queries.shape[1] != Centroids.shape[1])
-            throw new ArgumentException(
-                $"expected (q, {Centroids.shape[1]}) float32 queries, found ({string.Join(", ", queries.shape)}) {queries.dtype}.", nameof(queries));
         using var scope = NewDisposeScope();
         var (labels, _) = NearestCentroid.Assign(queries, Centroids, ChunkRows);
         long[] probe = labels.cpu().data<long>().ToArray();
-        int count = probe.Length;
-        var ids = new long[count][];
-        var distances = new float[count][];
-        int longest = count == 0 ? 0 : probe.Max(p => _members[p].Length);
-        long dim = _vectors.shape[1];
-        int block = (int)Math.Clamp(ScanBudgetBytes / Math.Max(1L, longest * dim * sizeof(float)), 1, 1024);
-        int kept = Math.Min(k, longest);
-        for (int at = 0; at < count; at += block)
+        var ids = new long[probe.Length][];
+        var distances = new float[probe.Length][];
+        foreach (var group in Enumerable.Range(0, probe.Length).GroupBy(q => probe[q]))
         {
-            int rows = Math.Min(block, count - at);
-            float[] flatDistances = Array.Empty<float>();
-            long[] flatIds = Array.Empty<long>();
-            if (kept > 0)
+            long[] members = _members[group.Key];
+            int[] queryRows = group.ToArray();
+            for (int at = 0; at < queryRows.Length; at += 256)
             {
+                int[] rows = queryRows.Skip(at).Take(256).ToArray();
                 using var inner = NewDisposeScope();
-                var members = new long[rows * longest];
-                var padding = new bool[rows * longest];
-                for (int r = 0; r < rows; r++)
+                var q = queries.index_select(0, tensor(rows.Select(r => (long)r).ToArray(), device: queries.device));
+                var (found, dist) = ScanList(q, members, k);
+                for (int i = 0; i < rows.Length; i++)
                 {
-                    long[] list = _members[probe[at + r]];
-                    list.CopyTo(members, r * longest);
-                    padding.AsSpan(r * longest + list.Length, longest - list.Length).Fill(true);
+                    ids[rows[i]] = found[i];
+                    distances[rows[i]] = dist[i];
                 }
-                var memberIds = tensor(members, new long[] { rows, longest }, device: queries.device);
-                var x = _vectors.index_select(0, memberIds.flatten()).view(rows, longest, dim);
-                var difference = x.sub_(queries.narrow(0, at, rows).unsqueeze(1));
-                var exact = difference.mul_(difference).sum(2)
-                    .masked_fill_(tensor(padding, new long[] { rows, longest }, device: queries.device), Infinity);
-                var (sorted, order) = exact.sort(1, descending: false, stable: true);
-                flatDistances = sorted.narrow(1, 0, kept).cpu().data<float>().ToArray();
-                flatIds = memberIds.gather(1, order.narrow(1, 0, kept)).cpu().data<long>().ToArray();
-            }
-            for (int r = 0; r < rows; r++)
-            {
-                var d = new float[k];
-                var found = new long[k];
-                Array.Fill(d, float.PositiveInfinity);
-                Array.Fill(found, -1L);
-                for (int j = 0; j < kept && !float.IsPositiveInfinity(flatDistances[r * kept + j]); j++)
-                {
-                    d[j] = flatDistances[r * kept + j];
-                    found[j] = flatIds[r * kept + j];
-                }
-                ids[at + r] = found;
-                distances[at + r] = d;
             }
         }
         return new IvfSearchResult(ids, distances);
+    }
+
+    /// <summary>Neighbours among <paramref name="members"/>: a blocked |q|²−2q·x+|x|² pass picks k+16 candidates,
+    /// whose exact distances Σ(q−x)² (what faiss's scan computes) then give the order.</summary>
+    private (long[][] Ids, float[][] Distances) ScanList(Tensor q, long[] members, int k)
+    {
+        int rows = (int)q.shape[0];
+        var ids = new long[rows][];
+        var distances = new float[rows][];
+        int candidates = Math.Min(members.Length, k + ExactMargin);
+        if (candidates > 0)
+        {
+            var memberIds = tensor(members, device: q.device);
+            var x = _vectors!.index_select(0, memberIds);
+            var approx = q.matmul(x.t()).mul_(MinusTwo).add_(x.square().sum(1).unsqueeze(0)).add_(q.square().sum(1, keepdim: true));
+            var top = approx.topk(candidates, dim: 1, largest: false, sorted: true).indexes;
+            var exact = q.unsqueeze(1).sub(x.index_select(0, top.flatten()).view(rows, candidates, -1)).square().sum(2).clamp_min(Zero);
+            var (sorted, order) = exact.sort(1, descending: false, stable: true);
+            var chosen = memberIds.index_select(0, top.gather(1, order).flatten()).view(rows, candidates).cpu();
+            long[] flatIds = chosen.data<long>().ToArray();
+            float[] flatDistances = sorted.cpu().data<float>().ToArray();
+            for (int r = 0; r < rows; r++)
+            {
+                ids[r] = Fill(flatIds.AsSpan(r * candidates, Math.Min(k, candidates)), k, -1L);
+                distances[r] = Fill(flatDistances.AsSpan(r * candidates, Math.Min(k, candidates)), k, float.PositiveInfinity);
+            }
+        }
+        else
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                ids[r] = Fill(ReadOnlySpan<long>.Empty, k, -1L);
+                distances[r] = Fill(ReadOnlySpan<float>.Empty, k, float.PositiveInfinity);
+            }
+        }
+        return (ids, distances);
+    }
+
+    private static T[] Fill<T>(ReadOnlySpan<T> values, int k, T missing)
+    {
+        var result = new T[k];
+        Array.Fill(result, missing);
+        values.CopyTo(result);
+        return result;
     }
 
     /// <summary>Frees the centroids (the added vectors belong to the caller).</summary>
