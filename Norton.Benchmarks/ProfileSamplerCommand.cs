@@ -10,13 +10,13 @@ namespace Norton.Benchmarks;
 /// <summary>
 /// <c>profile-sampler</c>: writes a synthetic corpus of <c>--videos</c> videos (512-d float16 features, the original's
 /// layout) under the temp folder, then times <see cref="BatchFeeder"/> on random batches of 64 videos x 16 clips:
-/// the median time to build one batch on one thread, and the feeder's throughput (samples per second) while a consumer
-/// takes every batch. Prints one JSON line. The corpus is deleted afterwards unless <c>--keep 1</c>.
+/// the median time to build one batch on one thread, and the feeder's throughput (samples per second, with
+/// <c>--workers</c> threads) while a consumer takes every batch. Prints one JSON line. The corpus is deleted afterwards unless <c>--keep 1</c>.
 /// </summary>
 public static class ProfileSamplerCommand
 {
     /// <summary>Usage line.</summary>
-    public const string Usage = "profile-sampler --videos N [--batches B] [--videos-per-batch 64] [--prefetch 3] [--seed S] [--keep 0|1]";
+    public const string Usage = "profile-sampler --videos N [--batches B] [--videos-per-batch 64] [--prefetch 3] [--workers W] [--seed S] [--keep 0|1]";
 
     /// <summary>Runs the command; returns the exit code.</summary>
     public static int Run(IReadOnlyList<string> args)
@@ -26,6 +26,7 @@ public static class ProfileSamplerCommand
         int batches = (int)cl.Integer("batches", 20, min: 1);
         int perBatch = (int)cl.Integer("videos-per-batch", 64, min: 1);
         int prefetch = (int)cl.Integer("prefetch", 3, min: 1);
+        int workers = (int)cl.Integer("workers", 1, min: 1);
         long seed = cl.Integer("seed", 1);
         bool keep = cl.Integer("keep", 0) != 0;
         cl.RejectUnknown();
@@ -55,7 +56,10 @@ public static class ProfileSamplerCommand
             var clock = Stopwatch.StartNew();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             long rows = 0;
-            using (var feeder = new BatchFeeder(corpus, plan, random, prefetch: prefetch))
+            // One worker: the shared-source feeder; several: a resumable feeder (per-batch seeds) with that many threads.
+            using (var feeder = workers == 1
+                       ? new BatchFeeder(corpus, plan, random, prefetch: prefetch)
+                       : BatchFeeder.Resumable(corpus, plan, (ulong)seed, prefetch: Math.Max(prefetch, workers), workers: workers))
                 while (feeder.TryTake(out var batch)) rows += batch.Rows;
             double feederSeconds = clock.Elapsed.TotalSeconds;
             double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
@@ -64,7 +68,7 @@ public static class ProfileSamplerCommand
             {
                 ["command"] = "profile-sampler",
                 ["videos"] = videos, ["batches"] = batches, ["videos_per_batch"] = perBatch, ["clips_per_video"] = 16,
-                ["prefetch"] = prefetch, ["seed"] = seed,
+                ["prefetch"] = prefetch, ["workers"] = workers, ["seed"] = seed,
                 ["corpus_write_s"] = reused ? null : Math.Round(writeSeconds, 1), ["corpus_mib"] = Math.Round(bytes / (1024.0 * 1024.0), 1),
                 ["build_batch_ms"] = Timing.Ms(Timing.Median(build)),
                 ["feeder_batch_ms"] = Timing.Ms(feederSeconds * 1000 / batches),

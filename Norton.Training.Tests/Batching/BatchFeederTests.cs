@@ -82,6 +82,15 @@ public class BatchFeederTests
             Assert.Equal(whole[b + 2].Caps, resumed[b].Caps);
             Assert.Equal(whole[b + 2].VideoFeatures, resumed[b].VideoFeatures);
         }
+        // Several workers build the same batches, delivered in order.
+        using (var feeder = BatchFeeder.Resumable(corpus, plan, seed: 77, prefetch: 3, workers: 3))
+            for (int b = 0; b < 4; b++)
+            {
+                Assert.True(feeder.TryTake(out var batch));
+                Assert.Equal(whole[b].VideoIds, batch.VideoIds);
+                Assert.Equal(whole[b].Caps, batch.Caps);
+                Assert.Equal(whole[b].VideoFeatures, batch.VideoFeatures);
+            }
         // Batch b draws from its own seed: building it alone gives the same rows.
         var alone = BatchFeeder.Build(corpus, plan[3], new OverlappedClipSampler(), new SplitMix64(BatchFeeder.BatchSeed(77, 3)));
         Assert.Equal(whole[3].Caps, alone.Caps);

@@ -1,19 +1,20 @@
-using System.Collections.Concurrent;
 using Norton.Training.Sampling;
 using TrainingCorpus = Norton.Training.Corpus.Corpus;
 
 namespace Norton.Training.Batching;
 
 /// <summary>
-/// Turns an epoch's batches of video ids into <see cref="TrainingBatch"/>es on a background thread, a few ahead
+/// Turns an epoch's batches of video ids into <see cref="TrainingBatch"/>es on background threads, a few ahead
 /// (docs/training-data.md): each video is read from the corpus and sampled with <see cref="OverlappedClipSampler"/>, rows
-/// video-major (rows [16v, 16v+16) are video v in temporal order, as the video-paragraph loss expects). The thread
-/// builds plain arrays only; TorchSharp objects stay on the training thread.
+/// video-major (rows [16v, 16v+16) are video v in temporal order, as the video-paragraph loss expects). The threads
+/// build plain arrays only; TorchSharp objects stay on the training thread.
 /// </summary>
 /// <remarks>
-/// The feeder owns its random source while it runs (batches are drawn in order on its thread, so a seed gives
-/// the same batches whatever the timing); it is ahead of the consumer by up to <see cref="Prefetch"/> batches. An
-/// error on the background thread (a broken video, say) is rethrown by <see cref="TryTake"/>.
+/// The plain constructor's feeder owns its random source while it runs (one thread draws the batches in order, so a
+/// seed gives the same batches whatever the timing). A <see cref="Resumable"/> feeder gives each batch its own seed,
+/// so several worker threads can build batches at once, still delivered in order and identical whatever the
+/// timing. Batches are ready ahead of the consumer by up to <see cref="Prefetch"/>. An error on a background thread
+/// (a broken video, say) is rethrown by <see cref="TryTake"/> when its batch is due.
 /// </remarks>
 /// <example><code>
 /// using var feeder = new BatchFeeder(corpus, EpochPlanner.Plan(corpus, random), random);
@@ -26,10 +27,12 @@ public sealed class BatchFeeder : IDisposable
     private readonly Func<int, IRandomSource> _randomFor;
     private readonly int _first;
     private readonly OverlappedClipSampler _sampler;
-    private readonly BlockingCollection<TrainingBatch> _ready;
+    private readonly TaskCompletionSource<TrainingBatch>[] _slots;
+    private readonly SemaphoreSlim _room;
     private readonly CancellationTokenSource _cancel = new();
-    private readonly Thread _thread;
-    private Exception? _error;
+    private readonly Thread[] _threads;
+    private int _claimed;
+    private int _taken;
     private bool _disposed;
 
     /// <summary>Starts preparing <paramref name="batches"/> in order.</summary>
@@ -40,15 +43,17 @@ public sealed class BatchFeeder : IDisposable
     /// <param name="prefetch">Batches prepared ahead.</param>
     /// <exception cref="ArgumentException">An empty batch, or an id the corpus does not hold; the message names it.</exception>
     public BatchFeeder(TrainingCorpus corpus, IReadOnlyList<string[]> batches, IRandomSource random, ClipSamplerOptions? options = null, int prefetch = 3)
-        : this(corpus, batches, NotNull(random), 0, options, prefetch)
+        : this(corpus, batches, NotNull(random), 0, options, prefetch, workers: 1)
     {
     }
 
-    private BatchFeeder(TrainingCorpus corpus, IReadOnlyList<string[]> batches, Func<int, IRandomSource> randomFor, int first, ClipSamplerOptions? options, int prefetch)
+    private BatchFeeder(TrainingCorpus corpus, IReadOnlyList<string[]> batches, Func<int, IRandomSource> randomFor, int first, ClipSamplerOptions? options,
+        int prefetch, int workers)
     {
         ArgumentNullException.ThrowIfNull(corpus);
         ArgumentNullException.ThrowIfNull(batches);
         ArgumentOutOfRangeException.ThrowIfLessThan(prefetch, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
         if (first < 0 || first > batches.Count)
             throw new ArgumentOutOfRangeException(nameof(first), first, $"the first batch must lie in [0, {batches.Count}].");
         for (int b = 0; b < batches.Count; b++)
@@ -65,9 +70,11 @@ public sealed class BatchFeeder : IDisposable
         _first = first;
         _sampler = new OverlappedClipSampler(options);
         Prefetch = prefetch;
-        _ready = new BlockingCollection<TrainingBatch>(prefetch);
-        _thread = new Thread(Produce) { IsBackground = true, Name = "Norton batch feeder" };
-        _thread.Start();
+        _slots = Enumerable.Range(0, batches.Count - first)
+            .Select(_ => new TaskCompletionSource<TrainingBatch>(TaskCreationOptions.RunContinuationsAsynchronously)).ToArray();
+        _room = new SemaphoreSlim(prefetch);
+        _threads = Enumerable.Range(0, workers).Select(w => new Thread(Produce) { IsBackground = true, Name = $"Norton batch feeder {w}" }).ToArray();
+        foreach (var thread in _threads) thread.Start();
     }
 
     /// <summary>
@@ -80,10 +87,11 @@ public sealed class BatchFeeder : IDisposable
     /// <param name="seed">The epoch's sampling seed.</param>
     /// <param name="firstBatch">The first batch to yield (0 for a whole epoch).</param>
     /// <param name="options">Sampler settings (the paper's when null).</param>
-    /// <param name="prefetch">Batches prepared ahead.</param>
+    /// <param name="prefetch">Batches prepared ahead (at least <paramref name="workers"/> to keep every worker busy).</param>
+    /// <param name="workers">Threads building batches at once (the batches do not depend on it).</param>
     public static BatchFeeder Resumable(TrainingCorpus corpus, IReadOnlyList<string[]> batches, ulong seed, int firstBatch = 0,
-        ClipSamplerOptions? options = null, int prefetch = 3) =>
-        new(corpus, batches, b => new SplitMix64(BatchSeed(seed, b)), firstBatch, options, prefetch);
+        ClipSamplerOptions? options = null, int prefetch = 3, int workers = 1) =>
+        new(corpus, batches, b => new SplitMix64(BatchSeed(seed, b)), firstBatch, options, prefetch, workers);
 
     /// <summary>The seed of batch <paramref name="batch"/> of a <see cref="Resumable"/> feeder.</summary>
     public static ulong BatchSeed(ulong seed, int batch) => new SplitMix64(seed ^ (0x632BE59BD9B4E019UL * (ulong)(batch + 1))).Next();
@@ -102,11 +110,22 @@ public sealed class BatchFeeder : IDisposable
     public bool TryTake(out TrainingBatch batch)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_ready.TryTake(out batch!, Timeout.Infinite))
-            return true;
-        if (_error is not null)
-            throw new InvalidOperationException($"preparing a training batch failed: {_error.Message}", _error);
-        return false;
+        batch = null!;
+        if (_taken == _slots.Length) return false;
+        var slot = _slots[_taken].Task;
+        try
+        {
+            slot.Wait();
+        }
+        catch (AggregateException e)
+        {
+            var error = e.InnerException ?? e;
+            throw new InvalidOperationException($"preparing training batch {_first + _taken} failed: {error.Message}", error);
+        }
+        batch = slot.Result;
+        _slots[_taken++] = null!; // the feeder keeps no reference to a taken batch
+        _room.Release();
+        return true;
     }
 
     /// <summary>Builds one batch on the calling thread (what the background thread does for each batch).</summary>
@@ -130,14 +149,14 @@ public sealed class BatchFeeder : IDisposable
         return new TrainingBatch(videoIds.ToArray(), o.ClipsPerVideo, o.TextLength, o.MaxVideoLength, dim, caps, capsMask, features, videoMask);
     }
 
-    /// <summary>Stops the background thread and waits for it.</summary>
+    /// <summary>Stops the background threads and waits for them.</summary>
     public void Dispose()
     {
         if (_disposed) return;
         _disposed = true;
         _cancel.Cancel();
-        _thread.Join();
-        _ready.Dispose();
+        foreach (var thread in _threads) thread.Join();
+        _room.Dispose();
         _cancel.Dispose();
     }
 
@@ -147,26 +166,28 @@ public sealed class BatchFeeder : IDisposable
         return _ => random;
     }
 
+    /// <summary>A worker: claims the next batch once there is room ahead of the consumer, builds it, fills its slot.</summary>
     private void Produce()
     {
         try
         {
-            for (int b = _first; b < _batches.Count; b++)
+            while (true)
             {
-                _cancel.Token.ThrowIfCancellationRequested();
-                _ready.Add(Build(_corpus, _batches[b], _sampler, _randomFor(b)), _cancel.Token);
+                _room.Wait(_cancel.Token);
+                int slot = Interlocked.Increment(ref _claimed) - 1;
+                if (slot >= _slots.Length) return;
+                try
+                {
+                    _slots[slot].SetResult(Build(_corpus, _batches[_first + slot], _sampler, _randomFor(_first + slot)));
+                }
+                catch (Exception e)
+                {
+                    _slots[slot].SetException(e);
+                }
             }
         }
         catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
         {
-        }
-        catch (Exception e)
-        {
-            _error = e;
-        }
-        finally
-        {
-            _ready.CompleteAdding();
         }
     }
 }
