@@ -29,6 +29,10 @@ public static class Program
                 return Command(() => ProfileStepCommand.Run(args[1..]), ProfileStepCommand.Usage);
             case "soak-step":
                 return Command(() => SoakStepCommand.Run(args[1..]), SoakStepCommand.Usage);
+            case "profile-sampler":
+                return Command(() => ProfileSamplerCommand.Run(args[1..]), ProfileSamplerCommand.Usage);
+            case "profile-retrieval":
+                return Command(() => ProfileRetrievalCommand.Run(args[1..]), ProfileRetrievalCommand.Usage);
             default:
                 BenchmarkEnvironment.Initialize();
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
