@@ -29,10 +29,10 @@ public sealed class Adam : IDisposable
     private double _learningRate;
     private bool _disposed;
 
-    /// <summary>Creates the optimiser over <paramref name="parameters"/> (leaf tensors that require a gradient).</summary>
+    /// <summary>Creates the optimiser over <paramref name="parameters"/> (leaf tensors; frozen ones are skipped at each step, having no gradient).</summary>
     /// <param name="parameters">The parameters, e.g. <c>module.parameters()</c>; at least one, no duplicates.</param>
     /// <param name="options">Settings; <c>torch.optim.Adam</c>'s defaults when null.</param>
-    /// <exception cref="ArgumentException">No parameters, a parameter that does not require a gradient, or a duplicate.</exception>
+    /// <exception cref="ArgumentException">No parameters, a null entry, or a duplicate.</exception>
     public Adam(IEnumerable<Tensor> parameters, AdamOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(parameters);
@@ -44,8 +44,6 @@ public sealed class Adam : IDisposable
         for (int i = 0; i < _parameters.Length; i++)
         {
             var p = _parameters[i] ?? throw new ArgumentException($"parameters[{i}] is null.", nameof(parameters));
-            if (!p.requires_grad)
-                throw new ArgumentException($"parameters[{i}] must require a gradient, but requires_grad is false.", nameof(parameters));
             if (!seen.Add(p.Handle))
                 throw new ArgumentException($"parameters[{i}] appears more than once.", nameof(parameters));
         }
