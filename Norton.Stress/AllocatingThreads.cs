@@ -25,6 +25,9 @@ public sealed class AllocatingThreads : IDisposable
 
     private long _allocated;
 
+    /// <summary>Objects allocated between two 1 ms pauses.</summary>
+    public const int BurstSize = 2000;
+
     private void Allocate()
     {
         var random = new Random(17);
@@ -39,7 +42,9 @@ public sealed class AllocatingThreads : IDisposable
                 2 => new List<int>(random.Next(1, 128)),
                 _ => new object(),
             };
-            Interlocked.Increment(ref _allocated);
+            // Bursts with a pause: enough for a collection every millisecond or so (with a small gen-0 budget,
+            // DOTNET_GCgen0size) without taking a core away from the training thread.
+            if (Interlocked.Increment(ref _allocated) % BurstSize == 0) Thread.Sleep(1);
         }
     }
 

@@ -7,7 +7,7 @@ namespace Norton.Stress;
 internal sealed class FineGrainedWorkload(int seed) : IStressWorkload
 {
     private readonly FineGrainedSimilarity _similarity = new();
-    private readonly Inputs _inputs = new(clips: 6, dim: 16, words: 6, frames: 6, seed);
+    private readonly Inputs _inputs = new(clips: 6, dim: 8, words: 4, frames: 4, seed);
 
     public void Step()
     {

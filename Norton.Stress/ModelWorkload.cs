@@ -2,6 +2,7 @@ using Norton.Core;
 using Norton.Core.Optimization;
 using Norton.Losses;
 using Norton.Models;
+using Norton.Models.Bert;
 using Norton.Models.VideoClip;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,15 +10,19 @@ using static TorchSharp.torch;
 namespace Norton.Stress;
 
 /// <summary>
-/// (c) <see cref="VideoTextModel"/> (reduced config A, train mode, dropout on, 8 clips = one long video) + <see cref="NortonLoss"/> + an
+/// (c) <see cref="VideoTextModel"/> (a reduced config, train mode, dropout on, 8 clips = one long video) + <see cref="NortonLoss"/> + an
 /// optimiser step: Norton's race-free <see cref="Adam"/>, or TorchSharp's Adam to reproduce the crash.
 /// </summary>
 internal sealed class ModelWorkload : IStressWorkload
 {
-    private const long Batch = 8, CaptionLength = 8, VideoLength = 8;
+    private const long Batch = 8, CaptionLength = 8, VideoLength = 8, InputDim = 32;
+
+    /// <summary>Smaller than config A (one layer of width 16 per tower, 32-d video features): every op is kept.</summary>
+    private static readonly VideoClipConfig Config = new(
+        new BertConfig(1000, 16, 1, 2, 32, 40), new BertConfig(1000, 16, 1, 2, 32, 40), maxVideoLen: (int)VideoLength, inputDim: (int)InputDim);
 
     private readonly VideoTextModel _model;
-    private readonly NortonLoss _loss = new();
+    private readonly NortonLoss _loss = new(StressSettings.Loss);
     private readonly Adam? _adam;
     private readonly optim.Optimizer? _torchAdam;
     private readonly Tensor _caps, _cmasks, _vfeats, _vmasks;
@@ -25,7 +30,7 @@ internal sealed class ModelWorkload : IStressWorkload
     public ModelWorkload(bool torchAdam, int seed)
     {
         manual_seed(3000 + seed);
-        _model = new VideoTextModel(VideoClipConfig.ReducedA);
+        _model = new VideoTextModel(Config);
         _model.train();
         var parameters = _model.parameters().Concat(_loss.parameters()).Where(p => p.requires_grad).ToList();
         if (torchAdam) _torchAdam = optim.Adam(parameters, lr: 1e-4);
@@ -46,7 +51,7 @@ internal sealed class ModelWorkload : IStressWorkload
         }
         _caps = tensor(caps).reshape(Batch, CaptionLength).MoveToOuterDisposeScope();
         _cmasks = _caps.ne(Scalars.ZeroInt64).MoveToOuterDisposeScope();
-        _vfeats = randn([Batch, VideoLength, 512], generator: gen).MoveToOuterDisposeScope();
+        _vfeats = randn([Batch, VideoLength, InputDim], generator: gen).MoveToOuterDisposeScope();
         _vmasks = ones([Batch, VideoLength], ScalarType.Bool).MoveToOuterDisposeScope();
     }
 

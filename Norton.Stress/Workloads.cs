@@ -12,7 +12,7 @@ public static class Workloads
 {
     /// <summary>Space-separated names.</summary>
     public const string Names =
-        "loss sinkhorn-fused sinkhorn-scaling sinkhorn-torch model fine-grained plain-torch plain-norton";
+        "loss sinkhorn-fused sinkhorn-scaling sinkhorn-torch sinkhorn-unrolled model fine-grained plain-torch plain-norton";
 
     /// <summary>Creates a workload.</summary>
     /// <param name="name">One of <see cref="Names"/>.</param>
@@ -25,6 +25,7 @@ public static class Workloads
         "sinkhorn-fused" => new SinkhornWorkload(SinkhornWorkload.Path.Fused, seed),
         "sinkhorn-scaling" => new SinkhornWorkload(SinkhornWorkload.Path.Scaling, seed),
         "sinkhorn-torch" => new SinkhornWorkload(SinkhornWorkload.Path.Torch, seed),
+        "sinkhorn-unrolled" => new SinkhornWorkload(SinkhornWorkload.Path.Torch, seed, unrolled: true),
         "model" => new ModelWorkload(optimizer == "torch", seed),
         "fine-grained" => new FineGrainedWorkload(seed),
         "plain-torch" => new PlainTorchLoop(seed),
