@@ -17,6 +17,8 @@ public static class Program
                 return Command(() => ProfileSinkhornCommand.Run(args[1..]), ProfileSinkhornCommand.Usage);
             case "profile-loss":
                 return Command(() => ProfileLossCommand.Run(args[1..]), ProfileLossCommand.Usage);
+            case "stress-soak":
+                return Command(() => StressSoakCommand.Run(args[1..]), StressSoakCommand.Usage);
             default:
                 BenchmarkEnvironment.Initialize();
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,5 +1,6 @@
 using Norton.Core.Optimization;
 using TorchSharp;
+using TorchSharp.Modules;
 using Xunit;
 using static TorchSharp.torch;
 
@@ -8,12 +9,12 @@ namespace Norton.Core.Tests.Optimization;
 /// <summary>Norton's ClipGradNorm against TorchSharp's <c>clip_grad_norm_</c> (libtorch's own implementation).</summary>
 public class ClipGradNormTests
 {
-    private static (Modules.Parameter[] Ours, Modules.Parameter[] Theirs) Gradients(double scale)
+    private static (Parameter[] Ours, Parameter[] Theirs) Gradients(double scale)
     {
         using var gen = new Generator(11);
-        Modules.Parameter Make(long[] shape)
+        Parameter Make(long[] shape)
         {
-            var p = new Modules.Parameter(zeros(shape));
+            var p = new Parameter(zeros(shape));
             using var g = randn(shape, generator: gen);
             using var s = scale.ToScalar();
             p.grad = g.mul(s);
@@ -22,7 +23,7 @@ public class ClipGradNormTests
         var ours = new[] { Make([3, 4]), Make([5]), Make([2, 2, 2]) };
         var theirs = ours.Select(p =>
         {
-            var q = new Modules.Parameter(zeros(p.shape));
+            var q = new Parameter(zeros(p.shape));
             q.grad = p.grad!.clone();
             return q;
         }).ToArray();
@@ -50,7 +51,7 @@ public class ClipGradNormTests
     [Fact]
     public void NoGradientsGiveZeroAndBadArgumentsThrow()
     {
-        var p = new Modules.Parameter(zeros(2));
+        var p = new Parameter(zeros(2));
         using var total = ClipGradNorm.Apply([p], 1.0);
         Assert.Equal(0f, total.item<float>());
         Assert.Throws<ArgumentOutOfRangeException>(() => ClipGradNorm.Apply([p], -1.0));
