@@ -33,7 +33,9 @@ internal sealed class ModelWorkload : IStressWorkload
         _model = new VideoTextModel(Config);
         _model.train();
         var parameters = _model.parameters().Concat(_loss.parameters()).Where(p => p.requires_grad).ToList();
+#pragma warning disable RS0030 // --optimizer torch reproduces the crash with TorchSharp's Adam (docs/thread-safety.md).
         if (torchAdam) _torchAdam = optim.Adam(parameters, lr: 1e-4);
+#pragma warning restore RS0030
         else _adam = new Adam(parameters, new AdamOptions { LearningRate = 1e-4 });
 
         using var scope = NewDisposeScope();
