@@ -1,3 +1,4 @@
+using Norton.Core;
 using Norton.Losses;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -72,22 +73,29 @@ public sealed class LossInputs : IDisposable
         using var gen = new Generator((ulong)seed);
         double pooledStd = Math.Pow(9.0 / dim, 0.25);
         Tensor Leaf(double std, params long[] shape) =>
-            (randn(shape, dtype: ScalarType.Float32, generator: gen) * std).to(dtype, device).detach().requires_grad_();
+            Scale(randn(shape, dtype: ScalarType.Float32, generator: gen), std).to(dtype, device).detach().requires_grad_();
         var pv = Leaf(pooledStd, clips, dim);
         var pt = Leaf(pooledStd, clips, dim);
         var vo = Leaf(1.0, clips, frames, dim);
         var to = Leaf(1.0, clips, words, dim);
 
         var wordCount = randint(1, words, [clips, 1], generator: gen);               // valid words 1..T-1
-        var w = arange(words).unsqueeze(0);
-        var tm = (w >= 1).logical_and(w <= wordCount);
+        using var lastFrame = (frames - 1).ToScalar();
+        var w = Scalars.Arange(words).unsqueeze(0);
+        var tm = w.ge(Scalars.OneInt64).logical_and(w <= wordCount);
         var frameCount = randint(0, frames - 1, [clips, 1], generator: gen);         // valid frames 0..V-2, then [SEP]
-        var f = arange(frames).unsqueeze(0);
-        var vm = (f >= 1).logical_and(f <= frameCount).logical_or(f == frames - 1);
+        var f = Scalars.Arange(frames).unsqueeze(0);
+        var vm = f.ge(Scalars.OneInt64).logical_and(f <= frameCount).logical_or(f.eq(lastFrame));
         var inputs = new LossInputs(pv, pt, vo, to, vm.to(device), tm.to(device));
         foreach (var t in new[] { inputs.PooledVideo, inputs.PooledText, inputs.Frames, inputs.Words, inputs.FrameMask, inputs.WordMask })
             t.MoveToOuterDisposeScope();
         return inputs;
+    }
+
+    private static Tensor Scale(Tensor t, double factor)
+    {
+        using var s = factor.ToScalar();
+        return t.mul(s);
     }
 
     /// <summary>Drops the accumulated gradients (as <c>zero_grad(set_to_none=True)</c>).</summary>

@@ -33,6 +33,8 @@ public static class Program
                 return Command(() => ProfileSamplerCommand.Run(args[1..]), ProfileSamplerCommand.Usage);
             case "profile-retrieval":
                 return Command(() => ProfileRetrievalCommand.Run(args[1..]), ProfileRetrievalCommand.Usage);
+            case "stress-soak":
+                return Command(() => StressSoakCommand.Run(args[1..]), StressSoakCommand.Usage);
             default:
                 BenchmarkEnvironment.Initialize();
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

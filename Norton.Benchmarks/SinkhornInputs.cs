@@ -7,6 +7,8 @@ namespace Norton.Benchmarks;
 /// <summary>Random inputs shaped like Norton's two Sinkhorn problems.</summary>
 public static class SinkhornInputs
 {
+    private static readonly Scalar Three = 3.0.ToScalar();
+
     /// <summary>
     /// Video-paragraph bucket problems: (batch, rows, cols) fused similarities uniform in [0, 1] and one bucket value p
     /// uniform in [0, 1] (Norton's p is one k-th smallest diagonal entry for the whole batch); (rows, cols) when batch is 0.
@@ -25,6 +27,6 @@ public static class SinkhornInputs
     {
         using var gen = new Generator((ulong)seed);
         long[] shape = batch > 0 ? [batch, rows, cols] : [rows, cols];
-        return (randn(shape, dtype: dtype, generator: gen) * 3.0).to(device);
+        return randn(shape, dtype: dtype, generator: gen).mul(Three).to(device);
     }
 }

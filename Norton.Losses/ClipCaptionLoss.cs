@@ -1,5 +1,6 @@
 using Norton.Core.OptimalTransport;
 using Norton.Core.Validation;
+using Norton.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
@@ -64,7 +65,7 @@ public sealed class ClipCaptionLoss : nn.Module<Tensor, Tensor, Tensor>
         var pt = pooledText.to(computeType);
         long n = pv.shape[0];
         var logits = pv.mm(pt.t());                                     // [video, text]
-        var labels = arange(n, dtype: ScalarType.Int64, device: pv.device);
+        var labels = Scalars.Arange(n, pv.device);
         Tensor v2t, t2v;
         Tensor? plan = null;
         SinkhornDiagnostics? sinkhorn = null;
@@ -84,12 +85,14 @@ public sealed class ClipCaptionLoss : nn.Module<Tensor, Tensor, Tensor>
             var eye = torch.eye(n, dtype: computeType, device: pv.device);
             // The original builds the identity with torch.zeros (float32) whatever the input dtype (docs/quirks.md Q10).
             double keep = MimicFloat32Constants ? (float)(1 - Beta) : 1 - Beta;
-            var targetV = Beta * plan + keep * eye;
-            var targetT = Beta * plan.t() + keep * eye;
+            using var betaScalar = Beta.ToScalar();
+            using var keepScalar = keep.ToScalar();
+            var targetV = plan.mul(betaScalar).add(eye.mul(keepScalar), Scalars.One);
+            var targetT = plan.t().mul(betaScalar).add(eye.mul(keepScalar), Scalars.One);
             v2t = -(log_softmax(logits, 1) * targetV).sum(1).mean();
             t2v = -(log_softmax(logits.t(), 1) * targetT).sum(1).mean();
         }
-        var loss = v2t + t2v;
+        var loss = v2t.add(t2v, Scalars.One);
         return new ClipCaptionResult(loss.MoveToOuterDisposeScope(), v2t.MoveToOuterDisposeScope(), t2v.MoveToOuterDisposeScope(),
             diagnostics ? logits.MoveToOuterDisposeScope() : null,
             diagnostics ? plan?.MoveToOuterDisposeScope() : null,

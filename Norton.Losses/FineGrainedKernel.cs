@@ -1,3 +1,4 @@
+using Norton.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,6 +34,7 @@ internal static class FineGrainedKernel
         var t2v = empty(nt, nv, dtype: wordsFlat.dtype, device: wordsFlat.device);
         var v2t = empty(nt, nv, dtype: wordsFlat.dtype, device: wordsFlat.device);
         double alpha = plan.Alpha;
+        using var alphaScalar = alpha.ToScalar();
         foreach (var rc in plan.Text.Chunks)
         {
             using var rowScope = NewDisposeScope();
@@ -48,16 +50,16 @@ internal static class FineGrainedKernel
                     // alpha*LSE = 1 + alpha*log(sum exp((C - 1)/alpha)); padding rows/columns sum to 0, +1 makes their log 0.
                     var countT = t.Counts.narrow(0, rc.ItemStart, rc.Items).unsqueeze(1);
                     var countV = v.Counts.narrow(0, cc.ItemStart, cc.Items).unsqueeze(0);
-                    a = e.sum(3).add_(t.PadRows(rc)).log_().sum(1).mul_(alpha).add_(countT);
-                    b = e.sum(1).add_(v.PadColumns(cc)).log_().sum(2).mul_(alpha).add_(countV);
+                    a = e.sum(3).add_(t.PadRows(rc), Scalars.One).log_().sum(1).mul_(alphaScalar).add_(countT, Scalars.One);
+                    b = e.sum(1).add_(v.PadColumns(cc), Scalars.One).log_().sum(2).mul_(alphaScalar).add_(countV, Scalars.One);
                 }
                 else
                 {
                     // Padding rows/columns are all -inf: their LSE is -inf, counted as 0.
                     var lt = e.logsumexp(3);
                     var lv = e.logsumexp(1);
-                    a = lt.masked_fill_(lt.isinf(), 0).sum(1).mul_(alpha);
-                    b = lv.masked_fill_(lv.isinf(), 0).sum(2).mul_(alpha);
+                    a = lt.masked_fill_(lt.isinf(), Scalars.Zero).sum(1).mul_(alphaScalar);
+                    b = lv.masked_fill_(lv.isinf(), Scalars.Zero).sum(2).mul_(alphaScalar);
                 }
                 Cell(t2v, rc, cc).copy_(a);
                 Cell(v2t, rc, cc).copy_(b);
@@ -92,18 +94,18 @@ internal static class FineGrainedKernel
                 var gv = Cell(gradV2t, rc, cc);
                 if (plan.Shifted)
                 {
-                    var perWord = (gt.unsqueeze(1) / e.sum(3).add_(t.PadRows(rc))).unsqueeze(3);         // (na, ka, nb, 1)
-                    var perFrame = (gv.unsqueeze(2) / e.sum(1).add_(v.PadColumns(cc))).unsqueeze(1);     // (na, 1, nb, kb)
-                    e.mul_(perWord + perFrame);
+                    var perWord = (gt.unsqueeze(1) / e.sum(3).add_(t.PadRows(rc), Scalars.One)).unsqueeze(3);         // (na, ka, nb, 1)
+                    var perFrame = (gv.unsqueeze(2) / e.sum(1).add_(v.PadColumns(cc), Scalars.One)).unsqueeze(1);     // (na, 1, nb, kb)
+                    e.mul_(perWord.add(perFrame, Scalars.One));
                 }
                 else
                 {
                     var lt = e.logsumexp(3, keepdim: true);
                     var lv = e.logsumexp(1, keepdim: true);
-                    lt.masked_fill_(lt.isinf(), 0);
-                    lv.masked_fill_(lv.isinf(), 0);
+                    lt.masked_fill_(lt.isinf(), Scalars.Zero);
+                    lv.masked_fill_(lv.isinf(), Scalars.Zero);
                     var overFrames = (e - lt).exp_().mul_(gt.view(rc.Items, 1, cc.Items, 1));
-                    e.sub_(lv).exp_().mul_(gv.view(rc.Items, 1, cc.Items, 1)).add_(overFrames);
+                    e.sub_(lv).exp_().mul_(gv.view(rc.Items, 1, cc.Items, 1)).add_(overFrames, Scalars.One);
                 }
                 // block now holds dLoss/dC (zero at padding entries).
                 var fc = frames.narrow(0, cc.SlotStart, cc.Slots);
@@ -139,7 +141,7 @@ internal static class FineGrainedKernel
         using var radial = (dUnit * unit).sum(1, keepdim: true);
         dUnit.sub_(unit.mul_(radial)).div_(norms);
         using var index = ChunkIndex(side, chunk, dFlat.device);
-        dFlat.index_add_(0, index, dUnit, 1);
+        dFlat.index_add_(0, index, dUnit, Scalars.One);
     }
 
     private static Tensor ChunkIndex(FineGrainedPlan.Side side, FineGrainedPlan.Chunk? chunk, Device device) =>
@@ -156,8 +158,9 @@ internal static class FineGrainedKernel
     {
         var fc = frames.narrow(0, cc.SlotStart, cc.Slots);
         var columnBias = (plan.Shifted ? v.BiasMinusOne : v.Bias).narrow(0, cc.SlotStart, cc.Slots).unsqueeze(0);
-        var block = addmm(columnBias, wr, fc.t(), beta: 1, alpha: 1).add_(t.Bias.narrow(0, rc.SlotStart, rc.Slots).unsqueeze(1));
-        if (plan.Alpha != 1) block.div_(plan.Alpha);
+        var block = addmm(columnBias, wr, fc.t(), beta: 1, alpha: 1).add_(t.Bias.narrow(0, rc.SlotStart, rc.Slots).unsqueeze(1), Scalars.One);
+        using var alpha = plan.Alpha.ToScalar();
+        if (plan.Alpha != 1) block.div_(alpha);
         return plan.Shifted ? block.exp_() : block;
     }
 
@@ -171,8 +174,8 @@ internal static class FineGrainedKernel
         public SideTensors(FineGrainedPlan.Side side, Tensor like)
         {
             var real = tensor(side.Real, device: like.device);
-            Bias = zeros(side.Slots, dtype: like.dtype, device: like.device).masked_fill_(real.logical_not(), double.NegativeInfinity);
-            BiasMinusOne = Bias - 1;
+            Bias = zeros(side.Slots, dtype: like.dtype, device: like.device).masked_fill_(real.logical_not(), Scalars.NegativeInfinity);
+            BiasMinusOne = Bias.sub(Scalars.One);
             PadOne = real.logical_not().to(like.dtype);
             Counts = tensor(side.SortedCounts, device: like.device).to(like.dtype);
         }

@@ -1,4 +1,5 @@
 using Norton.Core.Validation;
+using Norton.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -96,8 +97,11 @@ public sealed class FineGrainedSimilarity
         if (Padding == FineGrainedPadding.Original)
         {
             // docs/quirks.md Q3: each padded word adds alpha*log(#valid frames), each padded frame alpha*log(#valid words).
-            t2v = (t2vSum + (T - nWords) * (Alpha * nFrames.log())) / nWords;
-            v2t = (v2tSum + (V - nFrames) * (Alpha * nWords.log())) / nFrames;
+            using var alpha = Alpha.ToScalar();
+            using var t = T.ToScalar();
+            using var v = V.ToScalar();
+            t2v = t2vSum.add(nWords.neg().add(t, Scalars.One) * nFrames.log().mul(alpha), Scalars.One) / nWords;
+            v2t = v2tSum.add(nFrames.neg().add(v, Scalars.One) * nWords.log().mul(alpha), Scalars.One) / nFrames;
         }
         else
         {
@@ -111,7 +115,7 @@ public sealed class FineGrainedSimilarity
     private static void CheckDirections(Tensor tokens, Tensor validMask, string name)
     {
         using var scope = NewDisposeScope();
-        var bad = (tokens.norm(-1) == 0).logical_and(validMask);
+        var bad = tokens.norm(-1).eq(Scalars.Zero).logical_and(validMask);
         if (!bad.any().item<bool>()) return;
         var at = bad.nonzero()[0];
         throw new ArgumentException(

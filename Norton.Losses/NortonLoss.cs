@@ -1,3 +1,4 @@
+using Norton.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -68,8 +69,9 @@ public sealed class NortonLoss : nn.Module<VideoFeatures, TextFeatures, NortonLo
         }
         else
         {
-            weighted = Options.SequenceContrastWeight!.Value * seq.Loss;
-            loss = clip.Loss + weighted;
+            using var weight = Options.SequenceContrastWeight!.Value.ToScalar();
+            weighted = seq.Loss.mul(weight);
+            loss = clip.Loss.add(weighted, Scalars.One);
         }
         var output = new NortonLossOutput(loss, clip, seq, weighted);
         scope.MoveToOuter(output.Tensors());

@@ -1,3 +1,4 @@
+using Norton.Core;
 using static TorchSharp.torch;
 
 namespace Norton.Losses;
@@ -26,7 +27,7 @@ internal static class SimilarityMath
     /// <summary>Throws unless a matrix has no zero row (the original returns NaN for them, docs/quirks.md Q7).</summary>
     public static void NonZeroRows(Tensor norms, string name)
     {
-        var zero = (norms == 0).flatten();
+        var zero = norms.eq(Scalars.Zero).flatten();
         if (zero.any().item<bool>())
             throw new ArgumentException($"{name} row {zero.nonzero()[0, 0].item<long>()} is all zeros; its direction (unit vector) is undefined.", name);
     }

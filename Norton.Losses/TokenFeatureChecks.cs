@@ -1,4 +1,5 @@
 using Norton.Core.Validation;
+using Norton.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -52,8 +53,8 @@ internal static class TokenFeatureChecks
             return ones(tokens.shape[0], tokens.shape[1], dtype: ScalarType.Bool, device: tokens.device);
         if (mask.dtype == ScalarType.Bool) return mask.alias();
         using var scope = NewDisposeScope();
-        var valid = mask != 0;
-        var bad = valid.logical_and(mask != 1);
+        var valid = mask.ne(Scalars.Zero);
+        var bad = valid.logical_and(mask.ne(Scalars.One));
         if (bad.any().item<bool>())
         {
             var at = bad.nonzero()[0];

@@ -1,4 +1,5 @@
 using Norton.Core.OptimalTransport;
+using Norton.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,6 +22,8 @@ namespace Norton.Losses;
 /// </remarks>
 public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, Tensor>
 {
+    private static readonly Scalar TwoInt = 2.ToScalar();
+
 #pragma warning disable IDE1006 // named like the original attribute so that state dicts match
     private readonly Parameter logit_scale;
 #pragma warning restore IDE1006
@@ -80,7 +83,9 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
         SimilarityMath.NonZeroRows(ptNorm, "text.Pooled");
         var coarse = SimilarityMath.MinMax((pt / ptNorm).mm((pv / pvNorm).t()));            // [text, video]
         double w = _options.FusionWeight;
-        var fused = (w * coarse + (SimilarityMath.MinMax(v2t) + SimilarityMath.MinMax(t2v)) / 2) / (w + 1);
+        using var wScalar = w.ToScalar();
+        using var wPlusOne = (w + 1).ToScalar();
+        var fused = coarse.mul(wScalar).add(SimilarityMath.MinMax(v2t).add(SimilarityMath.MinMax(t2v), Scalars.One).div(TwoInt), Scalars.One).div(wPlusOne);
         var blocks = fused.reshape(g, length, g, length).permute(0, 2, 1, 3).reshape(g * g, length, length);
 
         Tensor? p = k is long rank ? PromptBucket.KthSmallest(fused.diagonal().detach(), rank) : null;
@@ -98,13 +103,15 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
         }
 
         // The original's parameter is float32 (docs/quirks.md Q9); MimicFloat32Constants computes the temperature that way.
+        using var scaleMin = _options.LogitScaleMin.ToScalar();
+        using var scaleMax = _options.LogitScaleMax.ToScalar();
         var scaleType = _options.MimicFloat32Constants ? ScalarType.Float32 : computeType;
-        var temperature = logit_scale.to(scaleType).clamp(_options.LogitScaleMin, _options.LogitScaleMax).exp().to(computeType);
+        var temperature = logit_scale.to(scaleType).clamp(scaleMin, scaleMax).exp().to(computeType);
         var logits = temperature * (plan * blocks).sum([1L, 2L]).reshape(g, g);
-        var labels = arange(g, dtype: ScalarType.Int64, device: logits.device);
+        var labels = Scalars.Arange(g, logits.device);
         var lossT = cross_entropy(logits, labels);          // paragraph -> video
         var lossV = cross_entropy(logits.t(), labels);      // video -> paragraph
-        var loss = lossT + lossV;
+        var loss = lossT.add(lossV, Scalars.One);
 
         Tensor? Keep(Tensor? t) => diagnostics ? t?.MoveToOuterDisposeScope() : null;
         return new VideoParagraphResult

@@ -1,3 +1,4 @@
+using Norton.Core;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -40,7 +41,9 @@ public static class Tolerance
         if (e.numel() == 0) return;
         double maxAbs = e.abs().max().item<double>();
         var diff = (a - e).abs();
-        var bound = e.abs() * rtol + (atolRelativeToMax * maxAbs + atol);
+        using var rtolScalar = rtol.ToScalar();
+        using var atolScalar = (atolRelativeToMax * maxAbs + atol).ToScalar();
+        var bound = e.abs().mul(rtolScalar).add(atolScalar, Scalars.One);
         var excess = diff - bound;
         double worst = excess.max().item<double>();
         if (worst > 0)

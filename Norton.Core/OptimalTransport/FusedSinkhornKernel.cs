@@ -65,7 +65,8 @@ internal static partial class FusedSinkhornKernel
         var dtype = s.dtype;
 
         // Same Z as the torch path (bit for bit): the packaging adds the potentials to it.
-        var z = (options.Epsilon == 1.0 ? s : s / options.Epsilon).contiguous();
+        using var epsilon = options.Epsilon.ToScalar();
+        var z = (options.Epsilon == 1.0 ? s : s.div(epsilon)).contiguous();
         var f = empty(batch, rows, dtype: dtype);
         var g = empty(batch, cols, dtype: dtype);
         var problemIterations = empty(batch, dtype: ScalarType.Int64);
@@ -78,7 +79,8 @@ internal static partial class FusedSinkhornKernel
             : Run<double>(tensors, batch, rows, cols, options, tolerance, DoubleRangeLimit);
 
         int done = options.Tolerance.HasValue ? (int)problemIterations.max().item<long>() : options.MaxIterations;
-        return new SinkhornIteration.Output(z, f, g, done, problemIterations, error, error <= tolerance);
+        using var toleranceScalar = tolerance.ToScalar();
+        return new SinkhornIteration.Output(z, f, g, done, problemIterations, error, error.le(toleranceScalar));
     }
 
     private static bool Applies(PreparedProblem p, SinkhornOptions options, KlRelaxation? relaxation, Tensor? f0, Tensor? g0)

@@ -56,7 +56,7 @@ public abstract class Marginals
         Guard.Rank(w, name, 1, 2);
         Guard.Finite(w, name);
         using var scope = NewDisposeScope();
-        if ((w < 0).any().item<bool>())
+        if (w.lt(Scalars.Zero).any().item<bool>())
             throw new ArgumentException($"{name} must be non-negative, but its smallest weight is {w.min().to(float64).item<double>()}.", name);
     }
 }
@@ -72,7 +72,7 @@ internal sealed class SuperGlueMarginals : Marginals
     internal override (Tensor LogA, Tensor LogB, Tensor LogScale) Build(MarginalContext c)
     {
         // Same arithmetic as the original: log(m+n) of a tensor, -log(m+n) per entry, log(n) - log(m+n) for the bucket.
-        var logMn = (c.RowCount + c.ColumnCount).log();                       // (B)
+        var logMn = c.RowCount.add(c.ColumnCount, Scalars.One).log();                       // (B)
         var logA = (-logMn).unsqueeze(1).expand(c.Batch, c.Rows);
         var logB = (-logMn).unsqueeze(1).expand(c.Batch, c.Columns);
         if (c.Bucket)

@@ -48,9 +48,9 @@ internal sealed class PreparedProblem : IDisposable
     public bool Batched { get; }
     public bool Masked => RowValid is not null;
 
-    public Tensor MaskedLogA() => RowValid is null ? LogA.alias() : LogA.masked_fill(RowValid.logical_not(), double.NegativeInfinity);
+    public Tensor MaskedLogA() => RowValid is null ? LogA.alias() : LogA.masked_fill(RowValid.logical_not(), Scalars.NegativeInfinity);
 
-    public Tensor MaskedLogB() => ColumnValid is null ? LogB.alias() : LogB.masked_fill(ColumnValid.logical_not(), double.NegativeInfinity);
+    public Tensor MaskedLogB() => ColumnValid is null ? LogB.alias() : LogB.masked_fill(ColumnValid.logical_not(), Scalars.NegativeInfinity);
 
     public void MoveToOuterDisposeScope()
     {

@@ -82,14 +82,18 @@ public sealed class PromptBucket
         using var scope = NewDisposeScope();
         // Same order as the original: plan * (L / sum).
         var total = plan.sum([-2L, -1L], keepdim: true);
-        return (plan * (mass / total)).MoveToOuterDisposeScope();
+        using var massScalar = mass.ToScalar();
+        return plan.mul(total.reciprocal().mul(massScalar)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The bucket value as a (B) tensor of the given dtype and device.</summary>
     internal Tensor Expand(long batch, ScalarType dtype, Device device)
     {
         if (Value is null)
-            return full(batch, _constant, dtype: dtype, device: device);
+        {
+            using var constant = _constant.ToScalar();
+            return full(batch, constant, dtype: dtype, device: device);
+        }
         if (Value.dim() == 1 && Value.shape[0] != batch)
             throw new ArgumentException(
                 $"The prompt bucket tensor must be 0-dim or have shape [{batch}] (one per problem), but has shape {Guard.Shape(Value)}.", "bucket");

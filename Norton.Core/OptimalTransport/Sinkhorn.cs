@@ -65,11 +65,11 @@ public static class Sinkhorn
     private static SinkhornResult Package(PreparedProblem p, SinkhornIteration.Output raw, ScalarType inputType)
     {
         // log((m+n) P) = Z + f + g + log(m+n), in the original's order of additions.
-        var full = raw.Z + raw.F.unsqueeze(-1) + raw.G.unsqueeze(-2) + p.LogScale.view(-1, 1, 1);
+        var full = raw.Z.add(raw.F.unsqueeze(-1), Scalars.One).add(raw.G.unsqueeze(-2), Scalars.One).add(p.LogScale.view(-1, 1, 1), Scalars.One);
         if (p.Masked)
         {
             var valid = p.RowValid!.unsqueeze(2).logical_and(p.ColumnValid!.unsqueeze(1));
-            full = full.masked_fill(valid.logical_not(), double.NegativeInfinity);
+            full = full.masked_fill(valid.logical_not(), Scalars.NegativeInfinity);
         }
         Tensor? augmented = p.HasBucket ? full : null;
         var logPlan = p.HasBucket ? full.narrow(1, 0, p.Rows).narrow(2, 0, p.Columns) : full;

@@ -31,6 +31,7 @@ internal static class SinkhornIteration
         bool track = options.Gradient == SinkhornGradient.Unrolled;
         bool checking = options.Tolerance.HasValue;
         double tolerance = options.Tolerance ?? SinkhornResult.DefaultTolerance;
+        using var toleranceScalar = tolerance.ToScalar();
         var active = checking ? ones(batch, dtype: ScalarType.Bool, device: device) : null;
         var problemIterations = zeros(batch, dtype: ScalarType.Int64, device: device);
         Tensor? error = null;
@@ -49,8 +50,9 @@ internal static class SinkhornIteration
                 if (next != eps)
                 {
                     // Keep epsilon * potential fixed: the same dual variables expressed for the new kernel.
-                    f = f * (eps / next);
-                    g = g * (eps / next);
+                    using var ratio = (eps / next).ToScalar();
+                    f = f.mul(ratio);
+                    g = g.mul(ratio);
                     eps = next;
                     z = Kernel(s, eps, invalid, dtype);
                 }
@@ -60,25 +62,27 @@ internal static class SinkhornIteration
             var fPrev = f;
             var gPrev = g;
 
-            var fNew = p.LogA - (z + g.unsqueeze(1)).logsumexp(2);
-            if (rhoA != 1) fNew = fNew * rhoA;
+            var fNew = p.LogA - z.add(g.unsqueeze(1), Scalars.One).logsumexp(2);
+            using var rhoAScalar = rhoA.ToScalar();
+            if (rhoA != 1) fNew = fNew.mul(rhoAScalar);
             if (p.RowValid is not null) fNew = where(p.RowValid, fNew, 0.0);
             f = active is null ? fNew : where(active.unsqueeze(1), fNew, f);
 
-            var gNew = p.LogB - (z + f.unsqueeze(2)).logsumexp(1);
-            if (rhoB != 1) gNew = gNew * rhoB;
+            var gNew = p.LogB - z.add(f.unsqueeze(2), Scalars.One).logsumexp(1);
+            using var rhoBScalar = rhoB.ToScalar();
+            if (rhoB != 1) gNew = gNew.mul(rhoBScalar);
             if (p.ColumnValid is not null) gNew = where(p.ColumnValid, gNew, 0.0);
             g = active is null ? gNew : where(active.unsqueeze(1), gNew, g);
 
             done = t + 1;
-            problemIterations = active is null ? problemIterations + 1 : problemIterations + active.to(ScalarType.Int64);
+            problemIterations = active is null ? problemIterations.add(Scalars.OneInt64, Scalars.OneInt64) : problemIterations.add(active.to(ScalarType.Int64), Scalars.OneInt64);
 
             bool atTarget = eps == target;
             bool stop = false;
             if (checking && atTarget && (done % options.CheckEvery == 0 || done == options.MaxIterations))
             {
                 error = Error(p, z, f, g, relaxation is null ? null : (fPrev, gPrev));
-                active = active!.logical_and(error > tolerance);
+                active = active!.logical_and(error.gt(toleranceScalar));
                 stop = !active.any().item<bool>();
             }
 
@@ -97,15 +101,16 @@ internal static class SinkhornIteration
         if (eps != target)
         {
             // Fewer iterations than the schedule needs: report the plan at the epsilon reached, but in target units.
-            f = f * (eps / target);
-            g = g * (eps / target);
+            using var ratio = (eps / target).ToScalar();
+            f = f.mul(ratio);
+            g = g.mul(ratio);
             z = Kernel(s, target, invalid, dtype);
         }
         error ??= Error(p, z, f, g, null);
         using (no_grad())
         {
             var err = error.detach().to(ScalarType.Float64);
-            return new Output(z, f, g, done, problemIterations, err, err <= tolerance);
+            return new Output(z, f, g, done, problemIterations, err, err.le(toleranceScalar));
         }
     }
 
@@ -120,8 +125,10 @@ internal static class SinkhornIteration
     private static Tensor Kernel(Tensor s, double eps, Tensor? invalid, ScalarType dtype)
     {
         // The original skips the division for epsilon 1; dividing by 1 is exact anyway.
-        var z = eps == 1.0 ? s : s / eps;
-        return invalid is null ? z : z.masked_fill(invalid, MaskValue(dtype));
+        using var epsScalar = eps.ToScalar();
+        using var mask = MaskValue(dtype).ToScalar();
+        var z = eps == 1.0 ? s : s.div(epsScalar);
+        return invalid is null ? z : z.masked_fill(invalid, mask);
     }
 
     /// <summary>L1 row-marginal error per problem, or (relaxed problems) the largest potential change.</summary>
@@ -134,10 +141,10 @@ internal static class SinkhornIteration
             var dg = (g - prev.G).abs().amax(1);
             return maximum(df, dg);
         }
-        var rowSums = (z + f.unsqueeze(2) + g.unsqueeze(1)).logsumexp(2).exp();
+        var rowSums = z.add(f.unsqueeze(2), Scalars.One).add(g.unsqueeze(1), Scalars.One).logsumexp(2).exp();
         var target = p.MaskedLogA().exp();
         var diff = (rowSums - target).abs();
-        if (p.RowValid is not null) diff = diff.masked_fill(p.RowValid.logical_not(), 0.0);
+        if (p.RowValid is not null) diff = diff.masked_fill(p.RowValid.logical_not(), Scalars.Zero);
         return diff.sum(1);
     }
 }

@@ -37,22 +37,24 @@ internal static class StabilizedScaling
         long batch = s.shape[0], rows = s.shape[1], cols = s.shape[2];
         var dtype = s.dtype;
         var device = s.device;
-        var z = options.Epsilon == 1.0 ? s : s / options.Epsilon;
+        using var epsilon = options.Epsilon.ToScalar();
+        var z = options.Epsilon == 1.0 ? s : s.div(epsilon);
         var f = f0 ?? zeros(batch, rows, dtype: dtype, device: device);
         var g = g0 ?? zeros(batch, cols, dtype: dtype, device: device);
 
         using (var check = NewDisposeScope())
         {
-            var start = z + f.unsqueeze(2) + g.unsqueeze(1);
+            var start = z.add(f.unsqueeze(2), Scalars.One).add(g.unsqueeze(1), Scalars.One);
             var spread = start.amax([1L, 2L]) - start.amin([1L, 2L]);
-            if ((spread > SpreadLimit(dtype)).any().item<bool>()) return null;
+            using var limit = SpreadLimit(dtype).ToScalar();
+            if (spread.gt(limit).any().item<bool>()) return null;
             // Shift f so that the first kernel's largest entry is 1 (the first row update does not depend on f).
             f = (f - start.amax([1L, 2L]).unsqueeze(1)).MoveToOuterDisposeScope();
         }
 
         var a = p.LogA.exp();
         var b = p.LogB.exp();
-        var kernel = (z + f.unsqueeze(2) + g.unsqueeze(1)).exp();
+        var kernel = z.add(f.unsqueeze(2), Scalars.One).add(g.unsqueeze(1), Scalars.One).exp();
         var u = ones(batch, rows, dtype: dtype, device: device);
         var v = ones(batch, cols, dtype: dtype, device: device);
         for (int t = 0; t < options.MaxIterations; t++)
@@ -63,9 +65,9 @@ internal static class StabilizedScaling
             int done = t + 1;
             if (done < options.MaxIterations && (done <= 3 || done % AbsorbEvery == 0))
             {
-                var fNew = f + uNew.log();
-                var gNew = g + vNew.log();
-                var kNew = (z + fNew.unsqueeze(2) + gNew.unsqueeze(1)).exp();
+                var fNew = f.add(uNew.log(), Scalars.One);
+                var gNew = g.add(vNew.log(), Scalars.One);
+                var kNew = z.add(fNew.unsqueeze(2), Scalars.One).add(gNew.unsqueeze(1), Scalars.One).exp();
                 (f, g, kernel) = (Swap(fNew, f), Swap(gNew, g), Swap(kNew, kernel));
                 (u, v) = (Swap(ones_like(uNew), u), Swap(ones_like(vNew), v));
             }
@@ -74,15 +76,17 @@ internal static class StabilizedScaling
                 (u, v) = (Swap(uNew, u), Swap(vNew, v));
             }
         }
-        f = f + u.log();
-        g = g + v.log();
+        f = f.add(u.log(), Scalars.One);
+        g = g.add(v.log(), Scalars.One);
         if (!(f.isfinite().all().item<bool>() && g.isfinite().all().item<bool>()))
             return null; // never seen within the spread limits; the log-domain path then gives the exact answer
 
         using var noGrad = no_grad();
         var error = RowError(p, z, f, g);
-        var iterations = full(batch, (long)options.MaxIterations, dtype: ScalarType.Int64, device: device);
-        return new SinkhornIteration.Output(z, f, g, options.MaxIterations, iterations, error, error <= SinkhornResult.DefaultTolerance);
+        using var iterationCount = ((long)options.MaxIterations).ToScalar();
+        using var defaultTolerance = SinkhornResult.DefaultTolerance.ToScalar();
+        var iterations = full(batch, iterationCount, dtype: ScalarType.Int64, device: device);
+        return new SinkhornIteration.Output(z, f, g, options.MaxIterations, iterations, error, error.le(defaultTolerance));
     }
 
     private static Tensor Swap(Tensor fresh, Tensor old)
@@ -94,7 +98,7 @@ internal static class StabilizedScaling
 
     private static Tensor RowError(PreparedProblem p, Tensor z, Tensor f, Tensor g)
     {
-        var rowSums = (z + f.unsqueeze(2) + g.unsqueeze(1)).logsumexp(2).exp();
+        var rowSums = z.add(f.unsqueeze(2), Scalars.One).add(g.unsqueeze(1), Scalars.One).logsumexp(2).exp();
         return (rowSums - p.LogA.exp()).abs().sum(1).to(ScalarType.Float64);
     }
 }

@@ -98,14 +98,15 @@ public sealed class TransportProblem
         return mask;
     }
 
+    private static readonly Scalar BalanceTolerance = 1e-6.ToScalar();
     private void CheckBalanced()
     {
         using var scope = NewDisposeScope();
         using var prepared = Prepare(Scores.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32, withScores: false);
         var massA = prepared.MaskedLogA().logsumexp(1).exp();
         var massB = prepared.MaskedLogB().logsumexp(1).exp();
-        var gap = (massA - massB).abs() - 1e-6 * maximum(massA, massB);
-        if ((gap > 0).any().item<bool>())
+        var gap = (massA - massB).abs() - maximum(massA, massB).mul(BalanceTolerance);
+        if (gap.gt(Scalars.Zero).any().item<bool>())
         {
             long b = gap.argmax().item<long>();
             throw new ArgumentException(
@@ -123,8 +124,10 @@ public sealed class TransportProblem
         // alias(): the prepared problem owns (and disposes) its handles, never the caller's.
         Tensor? rowValid = RowMask is null ? null : Expand(RowMask, batch, m).to(device).alias();
         Tensor? colValid = ColumnMask is null ? null : Expand(ColumnMask, batch, n).to(device).alias();
-        var rowCount = rowValid is null ? full(batch, (double)m, dtype: dtype, device: device) : rowValid.sum(1).to(dtype);
-        var colCount = colValid is null ? full(batch, (double)n, dtype: dtype, device: device) : colValid.sum(1).to(dtype);
+        using var mScalar = ((double)m).ToScalar();
+        using var nScalar = ((double)n).ToScalar();
+        var rowCount = rowValid is null ? full(batch, mScalar, dtype: dtype, device: device) : rowValid.sum(1).to(dtype);
+        var colCount = colValid is null ? full(batch, nScalar, dtype: dtype, device: device) : colValid.sum(1).to(dtype);
         bool hasBucket = Bucket is not null;
         var (logA, logB, logScale) = Marginals.Build(new MarginalContext(batch, m, n, rowCount, colCount, hasBucket, dtype, device));
 

@@ -1,5 +1,6 @@
 using Norton.Core.OptimalTransport;
 using Norton.Core.Validation;
+using Norton.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -171,8 +172,10 @@ public sealed class ZeroShotAligner
         long m = s.shape[^2], n = s.shape[^1];
         var rows = augmented.narrow(-2, 0, m);
         var aligned = (rows.narrow(-1, 0, n) * s).sum([-2L, -1L]);
-        var bucket = rows.narrow(-1, n, 1).sum([-2L, -1L]) * BucketValue;
-        return (aligned + bucket) / m;
+        using var bucketValue = BucketValue.ToScalar();
+        using var count = m.ToScalar();
+        var bucket = rows.narrow(-1, n, 1).sum([-2L, -1L]).mul(bucketValue);
+        return aligned.add(bucket, Scalars.One).div(count);
     }
 
     private static void CheckFeatures(Tensor t, string name)
@@ -188,7 +191,7 @@ public sealed class ZeroShotAligner
     {
         var wide = x.to(x.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32);
         var norm = wide.norm(1, keepdim: true);
-        var zero = (norm == 0).flatten();
+        var zero = norm.eq(Scalars.Zero).flatten();
         if (zero.any().item<bool>())
             throw new ArgumentException($"{name} row {zero.nonzero()[0, 0].item<long>()} is all zeros; its cosine similarity is undefined.", name);
         return wide / norm;

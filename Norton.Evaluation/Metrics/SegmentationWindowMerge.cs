@@ -1,3 +1,5 @@
+using Norton.Core;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Norton.Evaluation.Metrics;
@@ -8,6 +10,8 @@ namespace Norton.Evaluation.Metrics;
 /// </summary>
 public static class SegmentationWindowMerge
 {
+    private static readonly Scalar IgnoreIndex = (-100L).ToScalar();
+
     /// <summary>Averages the valid slots of every window onto the video's time line.</summary>
     /// <param name="windowLogits">(W, S, K) logits of W windows of S slots each (S = 32 in the original).</param>
     /// <param name="windowTargets">(W, S) window targets; −100 marks a padded slot, which is dropped.</param>
@@ -39,7 +43,7 @@ public static class SegmentationWindowMerge
 
         using var scope = NewDisposeScope();
         long classes = windowLogits.shape[2];
-        Tensor valid = windowTargets.reshape(-1).ne(-100);
+        Tensor valid = windowTargets.reshape(-1).ne(IgnoreIndex);
         Tensor rows = windowLogits.reshape(-1, classes).index(valid).to(ScalarType.Float32);
         long[] time = TimeOfEachSlot(videoLength, stride, windowSize);
         if (rows.shape[0] != time.Length)
@@ -47,7 +51,7 @@ public static class SegmentationWindowMerge
                 $"{nameof(windowTargets)} marks {rows.shape[0]} valid slots, but a {videoLength} s video in windows of {windowSize} s every {stride} s has {time.Length}.",
                 nameof(windowTargets));
         Tensor index = tensor(time, device: windowLogits.device);
-        Tensor sum = zeros(videoLength, classes, device: windowLogits.device).index_add_(0, index, rows, 1);
+        Tensor sum = zeros(videoLength, classes, device: windowLogits.device).index_add_(0, index, rows, Scalars.One);
         Tensor counts = bincount(index, minlength: videoLength).to(ScalarType.Float32).unsqueeze(1);
         return sum.div(counts).MoveToOuterDisposeScope();
     }

@@ -1,3 +1,5 @@
+using Norton.Core;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Norton.Evaluation.Metrics;
@@ -9,6 +11,8 @@ namespace Norton.Evaluation.Metrics;
 /// </summary>
 public static class TemporalAlignmentWindows
 {
+    private static readonly Scalar MinimumCount = 1e-5f.ToScalar();
+
     /// <summary>The window length of the original (<c>seq_len</c> = 32 s).</summary>
     public const int DefaultWindowSize = 32;
 
@@ -101,10 +105,10 @@ public static class TemporalAlignmentWindows
                     $"{nameof(windowSimilarity)} must return ({w.TextCount}, ≥ {w.Length}) for window {w.Index}; got [{(sim is null ? "null" : string.Join(", ", sim.shape))}].",
                     nameof(windowSimilarity));
             Tensor part = sim.detach().cpu().to(ScalarType.Float32).narrow(1, 0, w.Length);
-            logits.narrow(0, w.FirstText, w.TextCount).narrow(1, w.Start, w.Length).add_(part);
-            counts.narrow(0, w.FirstText, w.TextCount).narrow(1, w.Start, w.Length).add_(1f);
+            logits.narrow(0, w.FirstText, w.TextCount).narrow(1, w.Start, w.Length).add_(part, Scalars.One);
+            counts.narrow(0, w.FirstText, w.TextCount).narrow(1, w.Start, w.Length).add_(Scalars.One, Scalars.One);
         }
-        return logits.div(counts.clamp_min(1e-5f)).MoveToOuterDisposeScope();
+        return logits.div(counts.clamp_min(MinimumCount)).MoveToOuterDisposeScope();
     }
 
     internal static void CheckTexts(IReadOnlyList<AlignmentText> texts)

@@ -1,3 +1,5 @@
+using Norton.Core;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Norton.Evaluation.Metrics;
@@ -45,8 +47,9 @@ public static class ZeroShotSegmentation
         if (double.IsNaN(threshold))
             throw new ArgumentException($"{nameof(threshold)} is NaN.", nameof(threshold));
         using var scope = NewDisposeScope();
+        using var thresholdScalar = threshold.ToScalar();
         Tensor best = logits.amax(1);
-        Tensor label = logits.argmax(1).to(ScalarType.Int64) + 1;
-        return where(best.to(ScalarType.Float64).gt(threshold), label, zeros_like(label)).MoveToOuterDisposeScope();
+        Tensor label = logits.argmax(1).to(ScalarType.Int64).add(Scalars.OneInt64, Scalars.OneInt64);
+        return where(best.to(ScalarType.Float64).gt(thresholdScalar), label, zeros_like(label)).MoveToOuterDisposeScope();
     }
 }

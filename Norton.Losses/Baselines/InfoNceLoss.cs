@@ -1,4 +1,5 @@
 using Norton.Core.Validation;
+using Norton.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn.functional;
@@ -42,8 +43,8 @@ public sealed class InfoNceLoss : nn.Module<Tensor, Tensor, Tensor>
         ClipCaptionLoss.CheckPair(video, text);
         using var scope = NewDisposeScope();
         var logits = Logits(video, text, Temperature, Normalize);
-        var labels = arange(logits.shape[0], dtype: ScalarType.Int64, device: logits.device);
-        return (cross_entropy(logits, labels) + cross_entropy(logits.t(), labels)).MoveToOuterDisposeScope();
+        var labels = Scalars.Arange(logits.shape[0], logits.device);
+        return cross_entropy(logits, labels).add(cross_entropy(logits.t(), labels), Scalars.One).MoveToOuterDisposeScope();
     }
 
     /// <summary>[video, text] logits in the compute dtype, optionally of unit features, divided by the temperature.</summary>
@@ -62,6 +63,8 @@ public sealed class InfoNceLoss : nn.Module<Tensor, Tensor, Tensor>
             t = t / tn;
         }
         var logits = v.mm(t.t());
-        return temperature == 1 ? logits : logits / temperature;
+        if (temperature == 1) return logits;
+        using var temperatureScalar = temperature.ToScalar();
+        return logits.div(temperatureScalar);
     }
 }

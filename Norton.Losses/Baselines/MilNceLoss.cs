@@ -1,4 +1,5 @@
 using Norton.Core.Validation;
+using Norton.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -59,9 +60,9 @@ public sealed class MilNceLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>
         var s = InfoNceLoss.Logits(video, text, Temperature, Normalize);
         var mask = positives.to(s.device);
         var notPositive = mask.logical_not();
-        var numerator = s.masked_fill(notPositive, double.NegativeInfinity).logsumexp(1);                 // (N)
+        var numerator = s.masked_fill(notPositive, Scalars.NegativeInfinity).logsumexp(1);                 // (N)
         var overCaptions = s.logsumexp(1);                                                               // clip i vs every caption
-        var overClips = s.logsumexp(0).unsqueeze(0).expand(n, n).masked_fill(notPositive, double.NegativeInfinity).logsumexp(1);
+        var overClips = s.logsumexp(0).unsqueeze(0).expand(n, n).masked_fill(notPositive, Scalars.NegativeInfinity).logsumexp(1);
         var denominator = stack([overCaptions, overClips], 1).logsumexp(1);
         return (denominator - numerator).mean().MoveToOuterDisposeScope();
     }
@@ -82,9 +83,11 @@ public sealed class MilNceLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>
         if (count % length != 0)
             throw new ArgumentException($"count = {count} must be a multiple of length = {length}.", nameof(count));
         using var scope = NewDisposeScope();
-        var i = arange(count).unsqueeze(1);
-        var j = arange(count).unsqueeze(0);
-        var sameVideo = i.floor_divide(length) == j.floor_divide(length);
-        return sameVideo.logical_and((i - j).abs() <= window).MoveToOuterDisposeScope();
+        using var lengthScalar = length.ToScalar();
+        using var windowScalar = window.ToScalar();
+        var i = Scalars.Arange(count).unsqueeze(1);
+        var j = Scalars.Arange(count).unsqueeze(0);
+        var sameVideo = i.floor_divide(lengthScalar) == j.floor_divide(lengthScalar);
+        return sameVideo.logical_and((i - j).abs().le(windowScalar)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using Norton.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,6 +10,8 @@ public static class AttentionMask
     /// <summary>The value added to the scores of masked keys. BERT 3.x uses −10000, not −∞, so a row whose keys are
     /// all masked still attends uniformly instead of producing NaN.</summary>
     public const double MaskedKeyBias = -10000.0;
+
+    private static readonly Scalar MaskedKeyBiasScalar = MaskedKeyBias.ToScalar();
 
     /// <summary>
     /// <c>(1 − mask[:, None, None, :]) · (−10000)</c>: the additive key bias for every layer and head.
@@ -24,6 +27,6 @@ public static class AttentionMask
             throw new ArgumentException($"mask must be (B, L); got shape [{string.Join(", ", mask.shape)}].", nameof(mask));
         using var scope = NewDisposeScope();
         var m = mask.unsqueeze(1).unsqueeze(2).to(dtype);
-        return ((1.0 - m) * MaskedKeyBias).MoveToOuterDisposeScope();
+        return m.neg().add(Scalars.One, Scalars.One).mul(MaskedKeyBiasScalar).MoveToOuterDisposeScope();
     }
 }

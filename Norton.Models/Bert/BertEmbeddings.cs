@@ -1,3 +1,4 @@
+using Norton.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -31,7 +32,7 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
         token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize, device: device);
         LayerNorm = new Float32LayerNorm(config.HiddenSize, config.LayerNormEps, device);
         dropout = nn.Dropout(config.HiddenDropoutProb);
-        position_ids = arange(config.MaxPositionEmbeddings, int64, device).unsqueeze(0);
+        position_ids = Scalars.Arange(config.MaxPositionEmbeddings, device).unsqueeze(0);
         register_buffer(nameof(position_ids), position_ids, persistent: true);
         RegisterComponents();
     }
@@ -62,8 +63,8 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         // Token types are always 0 in VideoCLIP: add row 0 of the table, broadcast over (B, L).
         var typeEmbedding = token_type_embeddings.weight!.narrow(0, 0, 1);
-        var embeddings = inputsEmbeds + position_embeddings.forward(positionIds);
-        embeddings = embeddings + typeEmbedding;
+        var embeddings = inputsEmbeds.add(position_embeddings.forward(positionIds), Scalars.One);
+        embeddings = embeddings.add(typeEmbedding, Scalars.One);
         embeddings = LayerNorm.forward(embeddings);
         return dropout.forward(embeddings).MoveToOuterDisposeScope();
     }

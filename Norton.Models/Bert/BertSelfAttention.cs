@@ -1,3 +1,4 @@
+using Norton.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -45,8 +46,9 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         var k = SplitHeads(key.forward(hiddenStates), b, l);
         var v = SplitHeads(value.forward(hiddenStates), b, l);
         // HF order: matmul, then divide by √head_size, then add the mask.
-        var scores = matmul(q, k.transpose(-1, -2)) / Math.Sqrt(_headSize);
-        scores = scores + extendedAttentionMask;
+        using var scale = Math.Sqrt(_headSize).ToScalar();
+        var scores = matmul(q, k.transpose(-1, -2)).div(scale);
+        scores = scores.add(extendedAttentionMask, Scalars.One);
         var probs = dropout.forward(nn.functional.softmax(scores, -1));
         var context = matmul(probs, v).permute(0, 2, 1, 3).contiguous();
         return context.view(b, l, (long)_heads * _headSize).MoveToOuterDisposeScope();

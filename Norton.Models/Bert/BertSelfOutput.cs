@@ -1,3 +1,4 @@
+using Norton.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -28,6 +29,6 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var h = dropout.forward(dense.forward(context));
-        return LayerNorm.forward(h + inputTensor).MoveToOuterDisposeScope();
+        return LayerNorm.forward(h.add(inputTensor, Scalars.One)).MoveToOuterDisposeScope();
     }
 }

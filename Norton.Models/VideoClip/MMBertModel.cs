@@ -1,3 +1,4 @@
+using Norton.Core;
 using Norton.Models.Bert;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -78,7 +79,7 @@ public sealed class MMBertModel : nn.Module<Tensor, Tensor, Tensor, BertModelOut
     public static Tensor PositionIds(long videoSlots, int maxVideoLen, Device? device = null)
     {
         using var scope = NewDisposeScope();
-        var head = arange(videoSlots + 1, int64, device);
+        var head = Scalars.Arange(videoSlots + 1, device);
         var sep = tensor(new long[] { maxVideoLen + 1 }, int64, device);
         return cat([head, sep], 0).unsqueeze(0).MoveToOuterDisposeScope();
     }

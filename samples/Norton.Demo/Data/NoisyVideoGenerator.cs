@@ -1,3 +1,4 @@
+using Norton.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -34,6 +35,7 @@ public sealed class NoisyVideoGenerator : IDisposable
 
     private const int Looks = 4;                 // shared background looks and filler words
     private const double LookJitter = 0.3;
+    private static readonly Scalar LookJitterScalar = LookJitter.ToScalar();
 
     private readonly Tensor _vocabulary, _camera, _narrator, _backgroundLooks, _fillerWords;
 
@@ -47,8 +49,9 @@ public sealed class NoisyVideoGenerator : IDisposable
         using var g = new Generator(Mix(options.Seed, 0));
         double scale = 1 / Math.Sqrt(LatentDim);
         _vocabulary = nn.functional.normalize(randn(options.Steps, LatentDim, generator: g), dim: -1);
-        _camera = randn(LatentDim, FeatureDim, generator: g) * scale;
-        _narrator = randn(LatentDim, FeatureDim, generator: g) * scale;
+        using var scaleScalar = scale.ToScalar();
+        _camera = randn(LatentDim, FeatureDim, generator: g).mul(scaleScalar);
+        _narrator = randn(LatentDim, FeatureDim, generator: g).mul(scaleScalar);
         _backgroundLooks = randn(Looks, FeatureDim, generator: g);
         _fillerWords = randn(Looks, FeatureDim, generator: g);
     }
@@ -70,9 +73,11 @@ public sealed class NoisyVideoGenerator : IDisposable
         // The steps of each long video, with room for the steps just before and after the shown clips, and each
         // clip's own details.
         var stepIds = randint(0, Options.Steps, new long[] { count, extended }, generator: g);
-        var details = randn(count, extended, LatentDim, generator: g) * (Options.Detail / Math.Sqrt(LatentDim));
-        var latents = nn.functional.normalize(_vocabulary.index_select(0, stepIds.flatten()).reshape(count, extended, LatentDim) + details, dim: -1)
-                    * Math.Sqrt(LatentDim);
+        using var detailScale = (Options.Detail / Math.Sqrt(LatentDim)).ToScalar();
+        using var latentNorm = Math.Sqrt(LatentDim).ToScalar();
+        var details = randn(count, extended, LatentDim, generator: g).mul(detailScale);
+        var latents = nn.functional.normalize(_vocabulary.index_select(0, stepIds.flatten()).reshape(count, extended, LatentDim).add(details, Scalars.One), dim: -1)
+                    .mul(latentNorm);
 
         // (1) Misalignment: exactly round(Shifted * count) videos, each shifted by +-1 or +-2 clips.
         var shifts = new int[count];
@@ -99,7 +104,8 @@ public sealed class NoisyVideoGenerator : IDisposable
         var flatLatents = latents.reshape(count * extended, LatentDim);
         var clipLatents = latents.narrow(1, MaxShift, clips);
         var captionLatents = flatLatents.index_select(0, tensor(source)).reshape(count, clips, LatentDim);
-        var randomSteps = nn.functional.normalize(randn(count, clips, LatentDim, generator: g), dim: -1) * Math.Sqrt(LatentDim);
+        using var randomNorm = Math.Sqrt(LatentDim).ToScalar();
+        var randomSteps = nn.functional.normalize(randn(count, clips, LatentDim, generator: g), dim: -1).mul(randomNorm);
         var irrelevantMask = tensor(irrelevant.Cast<bool>().ToArray()).reshape(count, clips, 1);
         captionLatents = where(irrelevantMask, randomSteps, captionLatents);
 
@@ -119,15 +125,16 @@ public sealed class NoisyVideoGenerator : IDisposable
     private (Tensor Tokens, Tensor Noise) Render(Tensor steps, Tensor projection, int tokens, Tensor looks, Generator g)
     {
         long videos = steps.shape[0], clips = steps.shape[1];
-        var jittered = steps.unsqueeze(2) + Options.TokenNoise * randn(videos, clips, tokens, LatentDim, generator: g);
+        using var tokenNoise = Options.TokenNoise.ToScalar();
+        var jittered = steps.unsqueeze(2).add(randn(videos, clips, tokens, LatentDim, generator: g).mul(tokenNoise), Scalars.One);
         var signal = jittered.matmul(projection);
         long total = videos * clips * tokens;
         var noise = zeros(total, dtype: ScalarType.Bool);
         var picked = Pick((int)total, Options.Background, g);
-        if (picked.Length > 0) noise.index_fill_(0, tensor(picked.Select(i => (long)i).ToArray()), true);
+        if (picked.Length > 0) noise.index_fill_(0, tensor(picked.Select(i => (long)i).ToArray()), Scalars.True);
         noise = noise.reshape(videos, clips, tokens);
         var look = looks.index_select(0, randint(0, Looks, total, generator: g)).reshape(videos, clips, tokens, FeatureDim);
-        var backgroundTokens = look + LookJitter * randn(videos, clips, tokens, FeatureDim, generator: g);
+        var backgroundTokens = look.add(randn(videos, clips, tokens, FeatureDim, generator: g).mul(LookJitterScalar), Scalars.One);
         return (where(noise.unsqueeze(-1), backgroundTokens, signal), noise);
     }
 

@@ -1,3 +1,4 @@
+using Norton.Core.Optimization;
 using Norton.Demo.Data;
 using Norton.Demo.Evaluation;
 using Norton.Losses;
@@ -27,7 +28,7 @@ internal sealed class Trainer
     public IReadOnlyList<EpochRecord> Train(DualEncoder model, NortonLoss loss, NoisyVideoSet train, NoisyVideoSet test, Action step)
     {
         int batch = _options.BatchVideos;
-        using var optimizer = optim.Adam(model.parameters(), lr: _options.LearningRate);
+        using var optimizer = new Adam(model.parameters(), new AdamOptions { LearningRate = _options.LearningRate });
         using var order = new Generator(unchecked((ulong)_options.Seed * 31UL + 17UL));   // same batches for every run of this seed
         bool sequence = loss.Options.SequenceContrastWeight is not null;
         var history = new List<EpochRecord>();
@@ -48,9 +49,9 @@ internal sealed class Trainer
                 using var output = loss.Forward(
                     sequence ? new VideoFeatures(pooledVideo, frameTokens) : new VideoFeatures(pooledVideo),
                     sequence ? new TextFeatures(pooledText, wordTokens) : new TextFeatures(pooledText));
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 output.Loss.backward();
-                optimizer.step();
+                optimizer.Step();
                 sum += output.Loss.item<float>();
                 batches++;
                 step();
