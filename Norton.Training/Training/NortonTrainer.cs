@@ -331,13 +331,7 @@ public sealed class NortonTrainer : IDisposable
     private int GlobalBatchIndex() => (int)DataShare.BatchIndex(_batchIndex, _world.Rank, _world.Size);
 
     // Ranks must stop at the same update: one rank cancelled (Ctrl-C reaches them at different moments) stops all.
-    private bool Stopping(CancellationToken cancellation)
-    {
-        if (_world.Size == 1) return cancellation.IsCancellationRequested;
-        Span<double> flag = [cancellation.IsCancellationRequested ? 1 : 0];
-        _world.AllReduceSum(flag);
-        return flag[0] > 0;
-    }
+    private bool Stopping(CancellationToken cancellation) => _world.AnyRank(cancellation.IsCancellationRequested);
 
     private void Notify(Action<ITrainingObserver> call)
     {
