@@ -28,6 +28,7 @@ public static class BasicsScenario
         var ids = BatchListGather.Gather(world, new[] { new long[] { rank, rank + 10L }, new long[] { rank + 20L } });
         double average = world.Average(rank + 1.0, 1);
         ulong seed = DataShare.SharedSeed(world, 12345UL + (ulong)rank);
+        bool[] any = [world.AnyRank(rank == size - 1), world.AnyRank(false)];
 
         // .NET turns SIGSEGV into NullReferenceException; MPI must not have taken that signal over.
         bool nullReferenceCaught = false;
@@ -49,7 +50,7 @@ public static class BasicsScenario
             ["flavor"] = (world as MpiCommunicator)?.Flavor.ToString(),
             ["bcast"] = bcast, ["float_sum"] = floats, ["double_sum"] = doubles,
             ["allgather"] = gathered, ["allgatherv"] = variable, ["allgatherv_counts"] = counts,
-            ["string_batches"] = strings, ["id_batches"] = ids, ["average"] = average, ["seed"] = seed,
+            ["string_batches"] = strings, ["id_batches"] = ids, ["average"] = average, ["seed"] = seed, ["any_rank"] = any,
             ["null_reference_caught"] = nullReferenceCaught,
             ["mpi_loaded"] = File.Exists("/proc/self/maps") && File.ReadAllText("/proc/self/maps").Contains("libmpi", StringComparison.Ordinal),
         };

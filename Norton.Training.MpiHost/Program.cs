@@ -6,7 +6,9 @@ namespace Norton.Training.MpiHost;
 /// <c>basics</c>: exercises every collective and prints one JSON line per rank; <c>train ...</c>: data-parallel
 /// updates of a tiny model (see <see cref="TrainScenario"/>); <c>reference ...</c>: the
 /// single-process result they must equal (<see cref="ReferenceScenario"/>); <c>crash</c>: an exception on a
-/// background thread of rank 1 while rank 0 waits (<see cref="CrashScenario"/>). Run under <c>mpirun -np 2</c>.
+/// background thread of rank 1 while rank 0 waits (<see cref="CrashScenario"/>); <c>trainer ...</c>: NortonTrainer
+/// itself, data-parallel (<see cref="TrainerScenario"/>); <c>trainer-reference ...</c>: its one-process reference
+/// (<see cref="TrainerReferenceScenario"/>). Run under <c>mpirun -np 2</c>.
 /// </summary>
 public static class Program
 {
@@ -18,6 +20,17 @@ public static class Program
                 TrainScenario.Run(world, TrainArguments.Parse(args[1..]));
                 return 0;
             });
+        if (args.FirstOrDefault() == "trainer")
+            return DistributedWorld.Run(world =>
+            {
+                TrainerScenario.Run(world, TrainerArguments.Parse(args[1..]));
+                return 0;
+            });
+        if (args.FirstOrDefault() == "trainer-reference")
+        {
+            TrainerReferenceScenario.Run(TrainerArguments.Parse(args[1..]));
+            return 0;
+        }
         using var world = DistributedWorld.Join();
         DistributedWorld.AbortOnUnhandledException(world);
         switch (args.FirstOrDefault())
@@ -33,7 +46,7 @@ public static class Program
                 CrashScenario.Run(world);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: Norton.Training.MpiHost basics | crash | train --steps N --out DIR [--checkpoint FILE] [--resume] [--fail-rank R --fail-step S] [--bucket-floats N] | reference --steps N --size P --out DIR");
+                Console.Error.WriteLine("usage: Norton.Training.MpiHost basics | crash | train --steps N --out DIR [--checkpoint FILE] [--resume] [--fail-rank R --fail-step S] [--bucket-floats N] | reference --steps N --size P --out DIR | trainer --steps N --out DIR [--resume] [--save-interval K] [--fail-rank R --fail-step S] | trainer-reference --steps N --size P --out DIR");
                 return 2;
         }
     }

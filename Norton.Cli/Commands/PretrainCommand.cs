@@ -3,6 +3,7 @@ using Norton.Cli.Reporting;
 using Norton.Models.Checkpoints;
 using Norton.Training;
 using Norton.Training.Config;
+using Norton.Training.Distributed;
 using TorchSharp;
 
 namespace Norton.Cli.Commands;
@@ -12,6 +13,8 @@ namespace Norton.Cli.Commands;
 /// [--device cpu|cuda] [--precision float32|float16|bfloat16] [--recompute] [--plain]</c>: Norton's post-pretraining
 /// from the original's YAML, or the embedded default (reduced towers, synthetic corpus) without a config.
 /// Exit codes: 0 done, 1 a failure while running (files, checkpoints, numerics), 2 bad arguments or config.
+/// Under <c>mpirun</c> / <c>srun</c> every process is one rank of a data-parallel run (docs/scaling.md): rank 0
+/// prints, logs and writes checkpoints; a failing rank (an exception or a non-zero exit code) ends the whole job.
 /// </summary>
 internal static class PretrainCommand
 {
@@ -33,8 +36,10 @@ internal static class PretrainCommand
         command.Arguments.Add(config);
         foreach (var option in new Option[] { corpus, checkpoint, output, restore, maxUpdates, device, precision, recompute, plain })
             command.Options.Add(option);
-        command.SetAction(parseResult => Run(new PretrainRequest
+        command.SetAction(parseResult =>
         {
+            var request = new PretrainRequest
+            {
             ConfigPath = parseResult.GetValue(config)?.FullName,
             Corpus = parseResult.GetValue(corpus)?.FullName,
             Checkpoint = parseResult.GetValue(checkpoint)?.FullName,
@@ -45,13 +50,20 @@ internal static class PretrainCommand
             Precision = parseResult.GetValue(precision),
             Recompute = parseResult.GetValue(recompute),
             PlainLog = parseResult.GetValue(plain) || Console.IsOutputRedirected,
-        }, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error));
+            };
+            // Under MPI a failure on any rank aborts the job (System.CommandLine would otherwise catch it and leave
+            // the other ranks waiting forever in their next all-reduce); a world of one runs as before.
+            return DistributedWorld.Run(world =>
+                Run(request, parseResult.InvocationConfiguration.Output, parseResult.InvocationConfiguration.Error, world));
+        });
         return command;
     }
 
-    /// <summary>Runs one training; returns the exit code.</summary>
-    internal static int Run(PretrainRequest request, TextWriter output, TextWriter error)
+    /// <summary>Runs one training (one rank's part of it under MPI); returns the exit code.</summary>
+    internal static int Run(PretrainRequest request, TextWriter output, TextWriter error, ICommunicator? world = null)
     {
+        world ??= DistributedWorld.Join();
+        if (world.Rank != 0) output = TextWriter.Null; // rank 0 alone reports
         TrainerOptions options;
         ITrainingData data;
         try
@@ -87,13 +99,14 @@ internal static class PretrainCommand
 
         try
         {
-            EnsureWritable(options.OutputDirectory);
+            if (world.Rank == 0) EnsureWritable(options.OutputDirectory);
             var curve = new LossCurve();
             ITrainingObserver log = request.PlainLog ? new PlainLineLog(output) : new ConsoleProgress(output);
-            using var trainer = new NortonTrainer(options, data, torch.device(request.Device), [log, curve]);
+            var device = request.Device == "cuda" ? world.Device() : torch.CPU; // cuda:(local rank mod GPUs)
+            using var trainer = new NortonTrainer(options, data, device, [log, curve], world);
             output.WriteLine($"norton pretrain: {trainer.TrainedParameterCount:N0} trained parameters, output {options.OutputDirectory}");
             string last = Path.Combine(options.OutputDirectory, CheckpointFiles.Last);
-            if (request.Restore && File.Exists(last))
+            if (request.Restore && RootSees(world, last))
             {
                 trainer.Restore(last);
                 output.WriteLine($"resumed from {last} at update {trainer.Update}, epoch {trainer.Epoch}");
@@ -140,6 +153,15 @@ internal static class PretrainCommand
         if (config is null && corpus is null) return EmbeddedDefault.Data();
         throw new NotSupportedException(
             $"reading a corpus ({corpus ?? config?.Dataset.TrainPath}) is not wired into this build yet; run without CONFIG and --corpus for the embedded default.");
+    }
+
+    // Every rank resumes (or not) as rank 0 decides; a rank that cannot read rank 0's checkpoint then fails clearly
+    // (the output folder must be on a file system every rank reads: docs/scaling.md).
+    private static bool RootSees(ICommunicator world, string path)
+    {
+        Span<int> exists = [File.Exists(path) ? 1 : 0];
+        world.Broadcast(exists, root: 0);
+        return exists[0] != 0;
     }
 
     private static void EnsureWritable(string folder)

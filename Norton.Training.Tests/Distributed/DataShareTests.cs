@@ -41,4 +41,31 @@ public sealed class DataShareTests
         Assert.NotEqual(DataShare.EpochSeed(42, 3), DataShare.EpochSeed(42, 4));
         Assert.Equal(new Norton.Training.Sampling.SplitMix64(45).Next(), DataShare.EpochSeed(42, 3));
     }
+
+    [Fact]
+    public void Shuffled_IsAFisherYatesPermutation_TheSameForTheSameSeed()
+    {
+        var items = Enumerable.Range(0, 20).ToList();
+        var once = DataShare.Shuffled(items, 7);
+        Assert.Equal(once, DataShare.Shuffled(items, 7));
+        Assert.NotEqual(items, once);
+        Assert.Equal(items, once.Order());
+        // By hand for 3 items: i = 2 swaps with RandInt(0, 2), then i = 1 with RandInt(0, 1).
+        var random = new Norton.Training.Sampling.SplitMix64(7);
+        var expected = new[] { 'a', 'b', 'c' };
+        for (int i = 2; i > 0; i--)
+        {
+            int j = (int)random.RandInt(0, i);
+            (expected[i], expected[j]) = (expected[j], expected[i]);
+        }
+        Assert.Equal(expected, DataShare.Shuffled(['a', 'b', 'c'], 7));
+    }
+
+    [Fact]
+    public void RankSeeds_DifferBetweenRanksAndEpochs_AndRepeat()
+    {
+        var seeds = new[] { DataShare.RankSeed(5, 1, 0), DataShare.RankSeed(5, 1, 1), DataShare.RankSeed(5, 2, 0), DataShare.RankSeed(9, 1, 0) };
+        Assert.Equal(seeds.Length, seeds.Distinct().Count());
+        Assert.Equal(seeds[1], DataShare.RankSeed(5, 1, 1));
+    }
 }

@@ -32,6 +32,7 @@ public sealed class MpiCollectivesTests
             Assert.Equal("[[0,10],[20],[1,11],[21]]", e.GetProperty("id_batches").GetRawText());
             Assert.Equal(1.5, e.GetProperty("average").GetDouble()); // (1 + 2) / (1 + 1)
             Assert.Equal(12345UL, e.GetProperty("seed").GetUInt64()); // rank 0's
+            Assert.Equal("[true,false]", e.GetProperty("any_rank").GetRawText()); // true on the last rank only -> everywhere
             Assert.True(e.GetProperty("null_reference_caught").GetBoolean(), "MPI took over .NET's SIGSEGV handling");
             Assert.True(e.GetProperty("mpi_loaded").GetBoolean());
         }
@@ -49,6 +50,7 @@ public sealed class MpiCollectivesTests
         Assert.Equal(Enumerable.Range(0, 1000).Select(i => (double)i), Doubles(e, "float_sum"));
         Assert.Equal("[[\"r0-a\",\"r0-\\u00FC\"],[\"r0-c\"]]", e.GetProperty("string_batches").GetRawText());
         Assert.Equal(1.0, e.GetProperty("average").GetDouble());
+        Assert.Equal("[true,false]", e.GetProperty("any_rank").GetRawText());
         Assert.False(e.GetProperty("mpi_loaded").GetBoolean(), "a single process must not load libmpi");
     }
 

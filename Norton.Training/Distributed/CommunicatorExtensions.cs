@@ -31,6 +31,17 @@ public static class CommunicatorExtensions
         return totals[0] / totals[1];
     }
 
+    /// <summary>True on every rank when <paramref name="mine"/> is true on any rank (e.g. a cancellation that reached
+    /// some ranks first), so that all ranks take the same branch; no communication in a world of one.</summary>
+    public static bool AnyRank(this ICommunicator world, bool mine)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        if (world.Size == 1) return mine;
+        Span<double> flag = [mine ? 1 : 0];
+        world.AllReduceSum(flag);
+        return flag[0] > 0;
+    }
+
     /// <summary>The device for this rank: CUDA device <c>LocalRank mod device_count</c> when CUDA is available,
     /// else the CPU.</summary>
     public static torch.Device Device(this ICommunicator world)

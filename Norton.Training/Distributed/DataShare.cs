@@ -53,6 +53,34 @@ public static class DataShare
         return mix.Next();
     }
 
+    /// <summary>
+    /// The seed of <paramref name="rank"/>'s own random source in <paramref name="epoch"/> (the clips it samples
+    /// while planning its share): different on every rank, the same in a resumed run, no state to store.
+    /// </summary>
+    public static ulong RankSeed(ulong runSeed, int epoch, int rank)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rank);
+        var mix = new Sampling.SplitMix64(unchecked(EpochSeed(runSeed, epoch) ^ (0x9E3779B97F4A7C15UL * (ulong)(rank + 1))));
+        return mix.Next();
+    }
+
+    /// <summary>
+    /// <paramref name="items"/> in the order of a Fisher–Yates shuffle driven by <paramref name="seed"/> (the same
+    /// order on every rank that passes the same seed, e.g. <see cref="EpochSeed"/>).
+    /// </summary>
+    public static IReadOnlyList<T> Shuffled<T>(IReadOnlyList<T> items, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var order = items.ToArray();
+        var random = new Sampling.SplitMix64(seed);
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            int j = (int)random.RandInt(0, i);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
+    }
+
     /// <summary>Rank 0's <paramref name="seed"/> on every rank (for a seed drawn at run time, e.g. from the clock).</summary>
     public static ulong SharedSeed(ICommunicator world, ulong seed)
     {

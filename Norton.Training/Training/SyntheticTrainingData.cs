@@ -74,10 +74,21 @@ public sealed class SyntheticTrainingData : ITrainingData
     public int VocabularyNeeded => (int)FirstWord + WordsPerStep * Steps;
 
     /// <inheritdoc />
-    public IReadOnlyList<IReadOnlyList<string>> PlanEpoch(int epoch, bool retrieval, VideoTextModel model, IRandomSource random)
+    public IReadOnlyList<IReadOnlyList<string>> PlanEpoch(int epoch, bool retrieval, VideoTextModel model, IRandomSource random) =>
+        Plan(Enumerable.Range(0, Videos).Select(i => "train" + i.ToString(CultureInfo.InvariantCulture)).ToArray(), random);
+
+    /// <inheritdoc />
+    /// <remarks>Shuffles this rank's share of the videos (<c>train{rank}</c>, <c>train{rank + size}</c>, …) and cuts it
+    /// into batches.</remarks>
+    public IReadOnlyList<IReadOnlyList<string>> PlanShare(int epoch, bool retrieval, VideoTextModel model, IRandomSource random, int rank, int size)
+    {
+        var all = Enumerable.Range(0, Videos).Select(i => "train" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        return Plan(Distributed.DataShare.ShareOf(all, rank, size).ToArray(), random);
+    }
+
+    private IReadOnlyList<IReadOnlyList<string>> Plan(string[] ids, IRandomSource random)
     {
         ArgumentNullException.ThrowIfNull(random);
-        var ids = Enumerable.Range(0, Videos).Select(i => "train" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
         for (int i = ids.Length - 1; i > 0; i--)
         {
             int j = (int)random.RandInt(0, i);

@@ -19,6 +19,10 @@ internal sealed record CheckpointHeader
     public required double? BestValidationLoss { get; init; }
     public required double LossScale { get; init; }
     public required int CleanUpdates { get; init; }
+
+    /// <summary>The number of processes that wrote it (1 before data-parallel training; BatchIndex counts steps of
+    /// that many batches).</summary>
+    public int WorldSize { get; init; } = 1;
 }
 
 /// <summary>
