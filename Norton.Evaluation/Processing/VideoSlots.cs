@@ -9,7 +9,7 @@ namespace Norton.Evaluation.Processing;
 /// </summary>
 public static class VideoSlots
 {
-    private static readonly Scalar True = true;
+    private static readonly Scalar True = true.ToScalar();
 
     /// <summary>The first <c>min(T, Tv)</c> rows of <paramref name="features"/> in Tv slots.</summary>
     /// <param name="features">(T, D) float32.</param>

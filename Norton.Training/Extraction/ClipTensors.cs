@@ -6,7 +6,7 @@ namespace Norton.Training.Extraction;
 /// <summary>Turns decoded one-second clips into S3D's input: (N, 3, T, S, S) float32, rgb / 255, no mean/std.</summary>
 internal static class ClipTensors
 {
-    private static readonly Scalar Max = 255.0;
+    private static readonly Scalar Max = 255.0.ToScalar();
 
     /// <summary>Stacks <paramref name="clips"/> (each T x S x S x 3 bytes, zero-padded past its frames) on <paramref name="device"/>.</summary>
     public static Tensor FromClips(IReadOnlyList<byte[]> clips, FramePreprocessing preprocessing, Device device)

@@ -22,7 +22,7 @@ namespace Norton.Training.Extraction;
 public sealed class S3DFeatureExtractor : IDisposable
 {
     // F.normalize's eps; a field, not a temporary Scalar (the decoding thread's allocations can trigger a GC mid-op).
-    private static readonly Scalar NormEpsilon = 1e-12;
+    private static readonly Scalar NormEpsilon = 1e-12.ToScalar();
     private readonly S3DG _model;
     private readonly bool _ownsModel;
     private readonly Device _device;

@@ -13,8 +13,8 @@ namespace Norton.Training.Retrieval;
 /// <remarks>The index keeps a reference to the added vectors (no copy); keep them alive and unchanged while searching.</remarks>
 public sealed class IvfFlatIndex : IDisposable
 {
-    private static readonly Scalar MinusTwo = -2.0;
-    private static readonly Scalar Zero = 0.0;
+    private static readonly Scalar MinusTwo = (-2.0).ToScalar();
+    private static readonly Scalar Zero = 0.0.ToScalar();
     private const int ExactMargin = 16;
     private Tensor? _vectors;
     private long[]? _lists;
@@ -121,9 +121,9 @@ public sealed class IvfFlatIndex : IDisposable
         {
             var memberIds = tensor(members, device: q.device);
             var x = _vectors!.index_select(0, memberIds);
-            var approx = q.matmul(x.t()).mul_(MinusTwo).add_(x.square().sum(1).unsqueeze(0)).add_(q.square().sum(1, keepdim: true));
+            var approx = q.matmul(x.t()).mul_(MinusTwo).add_(x.pow(Norton.Core.Scalars.Two).sum(1).unsqueeze(0), Norton.Core.Scalars.One).add_(q.pow(Norton.Core.Scalars.Two).sum(1, keepdim: true), Norton.Core.Scalars.One);
             var top = approx.topk(candidates, dim: 1, largest: false, sorted: true).indexes;
-            var exact = q.unsqueeze(1).sub(x.index_select(0, top.flatten()).view(rows, candidates, -1)).square().sum(2).clamp_min(Zero);
+            var exact = q.unsqueeze(1).sub(x.index_select(0, top.flatten()).view(rows, candidates, -1)).pow(Norton.Core.Scalars.Two).sum(2).clamp_min(Zero);
             var (sorted, order) = exact.sort(1, descending: false, stable: true);
             var chosen = memberIds.index_select(0, top.gather(1, order).flatten()).view(rows, candidates).cpu();
             long[] flatIds = chosen.data<long>().ToArray();

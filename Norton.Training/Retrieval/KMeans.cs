@@ -12,11 +12,11 @@ namespace Norton.Training.Retrieval;
 /// </summary>
 public static class KMeans
 {
-    private static readonly Scalar One = 1.0;
-    private static readonly Scalar NoneCounted = 0L;
-    private static readonly Scalar MinusTwo = -2.0;
-    private static readonly Scalar Zero = 0.0;
-    private static readonly Scalar Infinity = double.PositiveInfinity;
+    private static readonly Scalar One = 1.0.ToScalar();
+    private static readonly Scalar NoneCounted = 0L.ToScalar();
+    private static readonly Scalar MinusTwo = (-2.0).ToScalar();
+    private static readonly Scalar Zero = 0.0.ToScalar();
+    private static readonly Scalar Infinity = double.PositiveInfinity.ToScalar();
 
     /// <summary>Learns <paramref name="k"/> centroids of <paramref name="vectors"/>.</summary>
     /// <param name="vectors">(n, d) float32 training vectors, n ≥ k.</param>
@@ -87,14 +87,14 @@ public static class KMeans
         using var scope = NewDisposeScope();
         long n = vectors.shape[0], m = Math.Min(n, (long)k * options.SeedingSamplesPerCentroid);
         var pool = m == n ? vectors : vectors.index_select(0, tensor(Sample(n, (int)m, random), device: vectors.device));
-        var poolNorms = pool.square().sum(1);
+        var poolNorms = pool.pow(Norton.Core.Scalars.Two).sum(1);
         var chosen = new List<Tensor> { tensor(new[] { random.RandInt(0, m - 1) }, device: vectors.device) };
         var nearest = full(m, Infinity, ScalarType.Float32, vectors.device);
         using var lastRow = (m - 1).ToScalar();
         for (int c = 1; c < k; c++)
         {
             var centre = pool.index_select(0, chosen[^1]);
-            var d = pool.matmul(centre.t()).squeeze(1).mul_(MinusTwo).add_(poolNorms).add_(centre.square().sum());
+            var d = pool.matmul(centre.t()).squeeze(1).mul_(MinusTwo).add_(poolNorms, Norton.Core.Scalars.One).add_(centre.pow(Norton.Core.Scalars.Two).sum(), Norton.Core.Scalars.One);
             nearest = minimum(nearest, d.clamp_min_(Zero));
             var cumulative = nearest.cumsum(0);
             var u = tensor(new[] { (float)random.Random() }, device: vectors.device).mul_(cumulative[^1]);

@@ -9,21 +9,21 @@ namespace Norton.Training.Retrieval;
 /// </summary>
 internal static class NearestCentroid
 {
-    private static readonly Scalar MinusTwo = -2.0;
-    private static readonly Scalar Zero = 0.0;
+    private static readonly Scalar MinusTwo = (-2.0).ToScalar();
+    private static readonly Scalar Zero = 0.0.ToScalar();
 
     /// <summary>(labels (n) int64, squared distances (n) float32).</summary>
     public static (Tensor Labels, Tensor Distances) Assign(Tensor vectors, Tensor centroids, int chunkRows)
     {
         using var scope = NewDisposeScope();
-        var cc = centroids.square().sum(1);
+        var cc = centroids.pow(Norton.Core.Scalars.Two).sum(1);
         long n = vectors.shape[0];
         var labels = new List<Tensor>();
         var distances = new List<Tensor>();
         for (long at = 0; at < n; at += chunkRows)
         {
             var x = vectors.narrow(0, at, Math.Min(chunkRows, n - at));
-            var d = x.matmul(centroids.t()).mul_(MinusTwo).add_(cc.unsqueeze(0)).add_(x.square().sum(1, keepdim: true));
+            var d = x.matmul(centroids.t()).mul_(MinusTwo).add_(cc.unsqueeze(0), Norton.Core.Scalars.One).add_(x.pow(Norton.Core.Scalars.Two).sum(1, keepdim: true), Norton.Core.Scalars.One);
             var (min, argmin) = d.min(1);
             labels.Add(argmin);
             distances.Add(min.clamp_min(Zero));

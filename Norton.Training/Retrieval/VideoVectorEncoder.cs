@@ -13,7 +13,7 @@ namespace Norton.Training.Retrieval;
 /// </summary>
 public static class VideoVectorEncoder
 {
-    private static readonly Scalar Half = 0.5;
+    private static readonly Scalar Half = 0.5.ToScalar();
 
     /// <summary>Encodes <paramref name="videoIds"/> in batches of <paramref name="videosPerForward"/> videos.</summary>
     /// <param name="model">The model; its training mode is restored afterwards.</param>
@@ -62,7 +62,7 @@ public static class VideoVectorEncoder
                     tensor(cmasks, new long[] { rows, o.TextLength }, device: device),
                     tensor(vfeats, new long[] { rows, o.MaxVideoLength, dim }, device: device).to(dtype),
                     tensor(vmasks, new long[] { rows, o.MaxVideoLength }, device: device));
-                var pooled = output.Video.Pooled.add(output.Text.Pooled).mul_(Half).to(ScalarType.Float32);
+                var pooled = output.Video.Pooled.add(output.Text.Pooled, Norton.Core.Scalars.One).mul_(Half).to(ScalarType.Float32);
                 parts.Add(pooled.view(videos, o.ClipsPerVideo, -1).mean(new long[] { 1 }).MoveToOuterDisposeScope());
             }
             return cat(parts, 0).MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using Norton.Core.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,8 +11,8 @@ namespace Norton.Training;
 /// float16/bfloat16 towers, float32 master weights (fairseq's <c>FP16Optimizer</c>).
 /// </summary>
 /// <remarks>
-/// Uses TorchSharp's <c>optim.Adam</c> and <c>nn.utils.clip_grad_norm_</c>, which create temporary Scalars inside:
-/// call this from the training thread only (one thread touches TorchSharp during a run). Adam's update is PyTorch's:
+/// Uses Norton.Core's race-free <see cref="Adam"/> and <see cref="ClipGradNorm"/> (TorchSharp's optimisers create
+/// temporary Scalars, docs/thread-safety.md), so a batch feeder or logger thread cannot crash the step. Adam's update is PyTorch's:
 /// <c>p -= lr/(1-β₁ᵗ) · m / (sqrt(v)/sqrt(1-β₂ᵗ) + ε)</c>; clipping multiplies every gradient by
 /// <c>clip/(norm + 1e-6)</c> when that is below 1.
 /// </remarks>
@@ -30,8 +31,14 @@ internal sealed class TrainerOptimizer : IDisposable
         _master = _mixed
             ? trained.Select(p => new Parameter(p.detach().to(ScalarType.Float32).clone(), requires_grad: true)).ToList()
             : trained;
-        _adam = optim.Adam(_master, lr: 0, beta1: options.AdamBetas.Beta1, beta2: options.AdamBetas.Beta2,
-            eps: options.AdamEpsilon, weight_decay: options.WeightDecay);
+        _adam = new Adam(_master, new AdamOptions
+        {
+            LearningRate = 0,
+            Beta1 = options.AdamBetas.Beta1,
+            Beta2 = options.AdamBetas.Beta2,
+            Epsilon = options.AdamEpsilon,
+            WeightDecay = options.WeightDecay,
+        });
     }
 
     /// <summary>The parameters Adam updates (the model's, or their float32 masters).</summary>
@@ -65,14 +72,15 @@ internal sealed class TrainerOptimizer : IDisposable
             using var inverse = (1.0 / lossScale).ToScalar();
             foreach (var p in _master) p.grad?.mul_(inverse);
         }
-        return nn.utils.clip_grad_norm_(_master, clipNorm);
+        using var norm = ClipGradNorm.Apply(_master, clipNorm);
+        return norm.to(ScalarType.Float64).item<double>();
     }
 
     /// <summary>One Adam update at learning rate <paramref name="learningRate"/>; copies the masters back into the model.</summary>
     public void Step(double learningRate)
     {
-        foreach (var group in _adam.ParamGroups) group.LearningRate = learningRate;
-        _adam.step();
+        _adam.LearningRate = learningRate;
+        _adam.Step();
         if (!_mixed) return;
         using var noGrad = no_grad();
         for (int i = 0; i < _model.Count; i++) _model[i].copy_(_master[i]);
@@ -81,7 +89,20 @@ internal sealed class TrainerOptimizer : IDisposable
     /// <summary>Writes Adam's state (moments and step counts) and, in mixed precision, the master weights.</summary>
     public void Save(BinaryWriter writer)
     {
-        _adam.save_state_dict(writer);
+        var state = _adam.StateDict();
+        try
+        {
+            writer.Write(state.Count);
+            foreach (var (key, value) in state.OrderBy(e => e.Key, StringComparer.Ordinal))
+            {
+                writer.Write(key);
+                value.Save(writer);
+            }
+        }
+        finally
+        {
+            foreach (var t in state.Values) t.Dispose();
+        }
         writer.Write(_mixed);
         if (_mixed) foreach (var p in _master) p.detach().Save(writer);
     }
@@ -90,13 +111,26 @@ internal sealed class TrainerOptimizer : IDisposable
     /// <exception cref="InvalidDataException">The state belongs to another set of parameters or precision.</exception>
     public void Load(BinaryReader reader)
     {
+        var state = new Dictionary<string, Tensor>();
         try
         {
-            _adam.load_state_dict(reader);
+            int count = reader.ReadInt32();
+            if (count < 0 || count > 4 * _master.Count + 1)
+                throw new ArgumentException($"the optimiser state holds {count} entries; {3 * _master.Count + 1} expected for {_master.Count} parameters.");
+            for (int i = 0; i < count; i++)
+            {
+                string key = reader.ReadString();
+                state[key] = TensorExtensionMethods.Load(reader);
+            }
+            _adam.LoadStateDict(state);
         }
         catch (ArgumentException e)
         {
             throw new InvalidDataException($"the optimiser state does not fit the trained parameters: {e.Message}", e);
+        }
+        finally
+        {
+            foreach (var t in state.Values) t.Dispose();
         }
         bool mixed = reader.ReadBoolean();
         if (mixed != _mixed)
