@@ -18,7 +18,7 @@ namespace Norton.Benchmarks;
 /// </summary>
 public static class ProfileRetrievalCommand
 {
-    private static readonly Scalar Spread = 0.7;
+    private static readonly Scalar Spread = 0.7.ToScalar();
 
     /// <summary>Usage line.</summary>
     public const string Usage =
@@ -115,7 +115,7 @@ public static class ProfileRetrievalCommand
         var gen = new Generator((ulong)seed);
         var centres = randn(Math.Max(1, n / 50), dim, generator: gen);
         var labels = randint(0, centres.shape[0], n, generator: gen);
-        return centres.index_select(0, labels).add_(randn(n, dim, generator: gen).mul_(Spread)).MoveToOuterDisposeScope();
+        return centres.index_select(0, labels).add_(randn(n, dim, generator: gen).mul_(Spread), Norton.Core.Scalars.One).MoveToOuterDisposeScope();
     }
 
     private static long[] Sample(long n, int count, Norton.Training.Sampling.IRandomSource random)

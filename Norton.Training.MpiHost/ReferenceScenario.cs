@@ -9,7 +9,7 @@ namespace Norton.Training.MpiHost;
 /// </summary>
 public static class ReferenceScenario
 {
-    private static readonly TorchSharp.Scalar One = 1.0;
+    private static readonly TorchSharp.Scalar One = 1.0.ToScalar();
 
     public static void Run(int steps, int size, string output)
     {

@@ -19,9 +19,9 @@ public static class TinyTraining
     public const int VideoSlots = 4;
     public const int FeatureDim = 8;
 
-    private static readonly Scalar One = 1.0;
-    private static readonly Scalar Momentum = 0.9;
-    private static readonly Scalar NegativeLearningRate = -0.05;
+    private static readonly Scalar One = 1.0.ToScalar();
+    private static readonly Scalar Momentum = 0.9.ToScalar();
+    private static readonly Scalar NegativeLearningRate = (-0.05).ToScalar();
 
     public static VideoClipConfig Config { get; } = new(
         new BertConfig(40, 16, 1, 2, 32, 16), new BertConfig(40, 16, 1, 2, 32, 16), maxVideoLen: VideoSlots, inputDim: FeatureDim);

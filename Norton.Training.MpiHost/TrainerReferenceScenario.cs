@@ -17,7 +17,7 @@ namespace Norton.Training.MpiHost;
 /// </summary>
 public static class TrainerReferenceScenario
 {
-    private static readonly Scalar One = 1.0;
+    private static readonly Scalar One = 1.0.ToScalar();
 
     public static void Run(TrainerArguments a)
     {

@@ -1,4 +1,5 @@
 using Norton.Core.Optimization;
+using Adam = Norton.Core.Optimization.Adam;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
