@@ -14,6 +14,7 @@ public static class Program
         // Subcommands register here, one line each (keep alphabetical).
         root.Subcommands.Add(Commands.EvaluateCommand.Create());
         root.Subcommands.Add(Commands.ExtractFeaturesCommand.Create());
+        root.Subcommands.Add(Commands.MakeCorpusCommand.Create());
         root.Subcommands.Add(Commands.PretrainCommand.Create());
         return root;
     }

@@ -3,6 +3,8 @@ using Norton.Cli.Reporting;
 using Norton.Models.Checkpoints;
 using Norton.Training;
 using Norton.Training.Config;
+using Norton.Training.Retrieval;
+using Norton.Training.Sampling;
 using TorchSharp;
 
 namespace Norton.Cli.Commands;
@@ -53,10 +55,9 @@ internal static class PretrainCommand
     internal static int Run(PretrainRequest request, TextWriter output, TextWriter error)
     {
         TrainerOptions options;
-        ITrainingData data;
+        PretrainConfig? config = null;
         try
         {
-            PretrainConfig? config = null;
             if (request.ConfigPath is not null)
             {
                 config = PretrainConfigReader.Read(request.ConfigPath);
@@ -77,7 +78,6 @@ internal static class PretrainCommand
                 throw new ArgumentException($"the initial checkpoint '{options.InitialCheckpoint}' does not exist (--checkpoint or restore_file).");
             if (request.Device == "cuda" && !torch.cuda.is_available())
                 throw new ArgumentException("--device cuda: no CUDA device is available to this process (the norton tool ships the CPU backend).");
-            data = CreateData(config, request.Corpus);
         }
         catch (Exception e) when (e is ConfigException or ArgumentException or FileNotFoundException or NotSupportedException)
         {
@@ -85,9 +85,26 @@ internal static class PretrainCommand
             return 2;
         }
 
+        ITrainingData data;
         try
         {
             EnsureWritable(options.OutputDirectory);
+            data = CreateData(config, request.Corpus, options);
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+
+        using var owned = data as IDisposable;
+        try
+        {
             var curve = new LossCurve();
             ITrainingObserver log = request.PlainLog ? new PlainLineLog(output) : new ConsoleProgress(output);
             using var trainer = new NortonTrainer(options, data, torch.device(request.Device), [log, curve]);
@@ -132,14 +149,44 @@ internal static class PretrainCommand
     }
 
     /// <summary>
-    /// The one place that turns a config and <c>--corpus</c> into training data. Until the corpus reader is wired in,
-    /// a run without a config uses the embedded synthetic corpus and a corpus folder is refused with a clear message.
+    /// The one place that turns a config and <c>--corpus</c> into training data: <c>--corpus DIR</c>, else the config's
+    /// <c>dataset.vfeat_dir</c>, read with the config's sampler and retrieval settings (the embedded default's without a
+    /// config); with neither, the embedded default writes its synthetic corpus into <c>OUTPUT/corpus</c> and trains on it.
     /// </summary>
-    internal static ITrainingData CreateData(PretrainConfig? config, string? corpus)
+    /// <exception cref="ArgumentException">No corpus folder is named, or its feature width does not fit the model.</exception>
+    internal static ITrainingData CreateData(PretrainConfig? config, string? corpus, TrainerOptions options)
     {
-        if (config is null && corpus is null) return EmbeddedDefault.Data();
-        throw new NotSupportedException(
-            $"reading a corpus ({corpus ?? config?.Dataset.TrainPath}) is not wired into this build yet; run without CONFIG and --corpus for the embedded default.");
+        ArgumentNullException.ThrowIfNull(options);
+        if (config is null && corpus is null)
+            corpus = EmbeddedDefault.WriteCorpus(Path.Combine(options.OutputDirectory, "corpus"));
+        string folder = corpus ?? config!.Dataset.VideoFeatureDirectory
+            ?? throw new ArgumentException("the config sets no dataset.vfeat_dir (the corpus folder); name one with --corpus DIR.");
+        var (clips, retrieval) = config is null ? (EmbeddedDefault.Clips, EmbeddedDefault.Retrieval) : Sampling(config.Dataset);
+        return CorpusTrainingData.Open(folder, clips, retrieval, options.Model.InputDim, options.Model.Text.VocabSize);
+    }
+
+    /// <summary>The config's <c>dataset</c> keys as sampler and retrieval settings.</summary>
+    internal static (ClipSamplerOptions Clips, RetrievalOptions Retrieval) Sampling(DatasetSettings d)
+    {
+        var clips = new ClipSamplerOptions
+        {
+            ClipsPerVideo = d.ClipPerVideo,
+            SampledMinLength = d.SampledMinLen,
+            SampledMaxLength = d.SampledMaxLen,
+            SampledVideoMinLength = d.SampledVideoMinLen,
+            SampledVideoMaxLength = d.SampledVideoMaxLen,
+            MaxVideoLength = d.MaxVideoLen,
+            MaxLength = d.MaxLen,
+        };
+        var retrieval = new RetrievalOptions
+        {
+            Centroids = d.Centroids,
+            ExamplesPerCentroidToTrain = d.ExamplesPerCentroidToTrain,
+            Candidates = d.NumCandidates,
+            VideosPerBatch = d.NumVideoPerBatch,
+            Clips = clips,
+        };
+        return (clips, retrieval);
     }
 
     private static void EnsureWritable(string folder)
