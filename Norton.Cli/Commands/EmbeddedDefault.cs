@@ -60,7 +60,7 @@ internal static class EmbeddedDefault
         LearningRate = 2e-3,
         WarmupUpdates = 10,
         TotalNumUpdate = 200,
-        MaxEpoch = 6,
+        MaxEpoch = 12,
         SaveIntervalUpdates = 24,
         KeepIntervalUpdates = 2,
         KeepLastEpochs = 2,
