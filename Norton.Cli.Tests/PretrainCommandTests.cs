@@ -34,6 +34,8 @@ public sealed class PretrainCommandTests
         Assert.Contains("epoch 1 | update 1 | loss ", first.Output);
         Assert.Contains("stopped after 3 updates", first.Output);
         Assert.True(File.Exists(Path.Combine(dir, CheckpointFiles.Last)));
+        Assert.True(File.Exists(Path.Combine(dir, "corpus", "train_meta.pkl")));
+        Assert.True(File.Exists(Path.Combine(dir, "corpus", "val_meta.pkl")));
         Assert.True(new FileInfo(Path.Combine(dir, "loss.png")).Length > 1000);
 
         var second = Invoke("pretrain", "--output", dir, "--max-updates", "4", "--restore", "--plain");
@@ -95,8 +97,23 @@ public sealed class PretrainCommandTests
     [Fact]
     public void CreateDataIsTheOnePlaceThatPicksTheCorpus()
     {
-        var data = PretrainCommand.CreateData(null, null);
-        Assert.Equal(EmbeddedDefault.Model.InputDim, data.FeatureDim);
-        Assert.Throws<NotSupportedException>(() => PretrainCommand.CreateData(null, "/some/corpus"));
+        string dir = Temp();
+        var options = EmbeddedDefault.Options(dir);
+        using (var data = (CorpusTrainingData)PretrainCommand.CreateData(null, null, options))
+        {
+            Assert.Equal(EmbeddedDefault.Model.InputDim, data.FeatureDim);
+            Assert.Equal(Path.Combine(dir, "corpus"), data.Train.Folder);
+            Assert.Equal(48, data.Train.VideoIds.Count);
+            Assert.Equal(12, data.Validation!.VideoIds.Count);
+            Assert.Empty(data.Train.VideoIds.Intersect(data.Validation.VideoIds));
+            Assert.Equal(2, data.ValidationPlan().Count);
+        }
+        Assert.Throws<DirectoryNotFoundException>(() => PretrainCommand.CreateData(null, "/some/corpus", options));
+        // A corpus of another feature width than the model's is refused, naming both widths.
+        string wide = Path.Combine(dir, "wide");
+        Norton.Training.Corpus.SyntheticCorpus.Write(wide, 2, 1, new Norton.Training.Corpus.SyntheticCorpusOptions { FeatureDim = 16, MinSeconds = 10, MaxSeconds = 12 });
+        var e = Assert.Throws<ArgumentException>(() => PretrainCommand.CreateData(null, wide, options));
+        Assert.Contains("16-wide", e.Message);
+        Assert.Contains("32-wide", e.Message);
     }
 }

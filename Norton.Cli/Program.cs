@@ -12,9 +12,12 @@ public static class Program
     {
         var root = new RootCommand("Norton for .NET: post-pretraining, zero-shot evaluation and corpus preparation.");
         // Subcommands register here, one line each (keep alphabetical).
+        root.Subcommands.Add(Commands.BuildCorpusCommand.Create());
         root.Subcommands.Add(Commands.EvaluateCommand.Create());
         root.Subcommands.Add(Commands.ExtractFeaturesCommand.Create());
+        root.Subcommands.Add(Commands.MakeCorpusCommand.Create());
         root.Subcommands.Add(Commands.PretrainCommand.Create());
+        root.Subcommands.Add(Commands.TokenizeCaptionsCommand.Create());
         return root;
     }
 

@@ -4,6 +4,8 @@ using Norton.Models.Checkpoints;
 using Norton.Training;
 using Norton.Training.Config;
 using Norton.Training.Distributed;
+using Norton.Training.Retrieval;
+using Norton.Training.Sampling;
 using TorchSharp;
 
 namespace Norton.Cli.Commands;
@@ -65,10 +67,9 @@ internal static class PretrainCommand
         world ??= DistributedWorld.Join();
         if (world.Rank != 0) output = TextWriter.Null; // rank 0 alone reports
         TrainerOptions options;
-        ITrainingData data;
+        PretrainConfig? config = null;
         try
         {
-            PretrainConfig? config = null;
             if (request.ConfigPath is not null)
             {
                 config = PretrainConfigReader.Read(request.ConfigPath);
@@ -89,7 +90,6 @@ internal static class PretrainCommand
                 throw new ArgumentException($"the initial checkpoint '{options.InitialCheckpoint}' does not exist (--checkpoint or restore_file).");
             if (request.Device == "cuda" && !torch.cuda.is_available())
                 throw new ArgumentException("--device cuda: no CUDA device is available to this process (the norton tool ships the CPU backend).");
-            data = CreateData(config, request.Corpus);
         }
         catch (Exception e) when (e is ConfigException or ArgumentException or FileNotFoundException or NotSupportedException)
         {
@@ -97,9 +97,36 @@ internal static class PretrainCommand
             return 2;
         }
 
+        ITrainingData data;
         try
         {
-            if (world.Rank == 0) EnsureWritable(options.OutputDirectory);
+            // Rank 0 checks the output folder and writes what every rank reads (the embedded default's corpus) first.
+            if (world.Rank == 0)
+            {
+                EnsureWritable(options.OutputDirectory);
+                data = CreateData(config, request.Corpus, options);
+                world.Barrier();
+            }
+            else
+            {
+                world.Barrier();
+                data = CreateData(config, request.Corpus, options);
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+
+        using var owned = data as IDisposable;
+        try
+        {
             var curve = new LossCurve();
             ITrainingObserver log = request.PlainLog ? new PlainLineLog(output) : new ConsoleProgress(output);
             var device = request.Device == "cuda" ? world.Device() : torch.CPU; // cuda:(local rank mod GPUs)
@@ -145,14 +172,44 @@ internal static class PretrainCommand
     }
 
     /// <summary>
-    /// The one place that turns a config and <c>--corpus</c> into training data. Until the corpus reader is wired in,
-    /// a run without a config uses the embedded synthetic corpus and a corpus folder is refused with a clear message.
+    /// The one place that turns a config and <c>--corpus</c> into training data: <c>--corpus DIR</c>, else the config's
+    /// <c>dataset.vfeat_dir</c>, read with the config's sampler and retrieval settings (the embedded default's without a
+    /// config); with neither, the embedded default writes its synthetic corpus into <c>OUTPUT/corpus</c> and trains on it.
     /// </summary>
-    internal static ITrainingData CreateData(PretrainConfig? config, string? corpus)
+    /// <exception cref="ArgumentException">No corpus folder is named, or its feature width does not fit the model.</exception>
+    internal static ITrainingData CreateData(PretrainConfig? config, string? corpus, TrainerOptions options)
     {
-        if (config is null && corpus is null) return EmbeddedDefault.Data();
-        throw new NotSupportedException(
-            $"reading a corpus ({corpus ?? config?.Dataset.TrainPath}) is not wired into this build yet; run without CONFIG and --corpus for the embedded default.");
+        ArgumentNullException.ThrowIfNull(options);
+        if (config is null && corpus is null)
+            corpus = EmbeddedDefault.WriteCorpus(Path.Combine(options.OutputDirectory, "corpus"));
+        string folder = corpus ?? config!.Dataset.VideoFeatureDirectory
+            ?? throw new ArgumentException("the config sets no dataset.vfeat_dir (the corpus folder); name one with --corpus DIR.");
+        var (clips, retrieval) = config is null ? (EmbeddedDefault.Clips, EmbeddedDefault.Retrieval) : Sampling(config.Dataset);
+        return CorpusTrainingData.Open(folder, clips, retrieval, options.Model.InputDim, options.Model.Text.VocabSize);
+    }
+
+    /// <summary>The config's <c>dataset</c> keys as sampler and retrieval settings.</summary>
+    internal static (ClipSamplerOptions Clips, RetrievalOptions Retrieval) Sampling(DatasetSettings d)
+    {
+        var clips = new ClipSamplerOptions
+        {
+            ClipsPerVideo = d.ClipPerVideo,
+            SampledMinLength = d.SampledMinLen,
+            SampledMaxLength = d.SampledMaxLen,
+            SampledVideoMinLength = d.SampledVideoMinLen,
+            SampledVideoMaxLength = d.SampledVideoMaxLen,
+            MaxVideoLength = d.MaxVideoLen,
+            MaxLength = d.MaxLen,
+        };
+        var retrieval = new RetrievalOptions
+        {
+            Centroids = d.Centroids,
+            ExamplesPerCentroidToTrain = d.ExamplesPerCentroidToTrain,
+            Candidates = d.NumCandidates,
+            VideosPerBatch = d.NumVideoPerBatch,
+            Clips = clips,
+        };
+        return (clips, retrieval);
     }
 
     // Every rank resumes (or not) as rank 0 decides; a rank that cannot read rank 0's checkpoint then fails clearly

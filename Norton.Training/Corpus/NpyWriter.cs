@@ -58,6 +58,35 @@ public static class NpyWriter
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>
+    /// Writes a whole 2-D float16 array (row-major, <paramref name="rows"/> x <paramref name="columns"/>) to
+    /// <paramref name="path"/> via a temporary file, then renamed: what the original's
+    /// <c>np.save(path, features.astype('float16'))</c> writes (a stopped run never leaves a partial file).
+    /// </summary>
+    /// <exception cref="ArgumentException">The value count is not <paramref name="rows"/> x <paramref name="columns"/>.</exception>
+    public static void WriteFloat16(string path, ReadOnlySpan<Half> values, long rows, long columns)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        if (values.Length != rows * columns)
+            throw new ArgumentException($"expected {rows} x {columns} = {rows * columns} values, got {values.Length}.", nameof(values));
+        string temporary = path + ".tmp";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            WriteHeader(file, NpyElementType.Float16, new[] { rows, columns });
+            var buffer = new byte[Math.Max(2, Math.Min(values.Length, 1 << 16) * 2)];
+            for (int start = 0; start < values.Length; start += buffer.Length / 2)
+            {
+                int count = Math.Min(buffer.Length / 2, values.Length - start);
+                for (int i = 0; i < count; i++)
+                    BinaryPrimitives.WriteHalfLittleEndian(buffer.AsSpan(2 * i), values[start + i]);
+                file.Write(buffer, 0, 2 * count);
+            }
+        }
+        File.Move(temporary, path, overwrite: true);
+    }
+
     /// <summary>numpy's <c>descr</c> of the supported element types.</summary>
     /// <exception cref="ArgumentException">Another type.</exception>
     public static string Descr(NpyElementType type) => type switch

@@ -43,7 +43,7 @@ public static class SyntheticCorpus
         var ids = new List<string>(videos);
         using var writer = new CorpusWriter(folder, options.Layout, pretokenizer);
         var features = new List<float>();
-        for (int v = 0; v < videos; v++)
+        for (int v = 0; v < options.SkipVideos + videos; v++)
         {
             string id = "synth" + v.ToString("D6", CultureInfo.InvariantCulture);
             int seconds = (int)random.RandInt(options.MinSeconds, options.MaxSeconds);
@@ -82,6 +82,7 @@ public static class SyntheticCorpus
                 double jitter = random.Random();
                 captions.Add(new TimedCaption(segments[s].Start + jitter, segments[s].End + jitter, $"{filler} {text}"));
             }
+            if (v < options.SkipVideos) continue;
             writer.Add(id, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(features), dim, captions);
             ids.Add(id);
         }

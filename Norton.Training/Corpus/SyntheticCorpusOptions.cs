@@ -36,6 +36,12 @@ public sealed record SyntheticCorpusOptions
     /// <summary>Per-second noise relative to the step's signal.</summary>
     public double FeatureNoise { get; init; } = 0.6;
 
+    /// <summary>
+    /// Videos generated and dropped before the written ones (their ids are skipped too), so that a second split written
+    /// with the same seed shares the first's steps but none of its videos.
+    /// </summary>
+    public int SkipVideos { get; init; }
+
     /// <summary>How the corpus is laid out (split, shard size, float16).</summary>
     public CorpusWriterOptions Layout { get; init; } = new();
 
@@ -52,6 +58,7 @@ public sealed record SyntheticCorpusOptions
         foreach (var (value, name) in new[] { (Shifted, nameof(Shifted)), (Irrelevant, nameof(Irrelevant)), (Background, nameof(Background)) })
             if (!(value >= 0 && value <= 1)) throw new ArgumentOutOfRangeException(name, value, "must lie in [0, 1].");
         if (!(FeatureNoise >= 0)) throw new ArgumentOutOfRangeException(nameof(FeatureNoise), FeatureNoise, "must be >= 0.");
+        if (SkipVideos < 0) throw new ArgumentOutOfRangeException(nameof(SkipVideos), SkipVideos, "cannot be negative.");
         Layout.Validate();
         return this;
     }

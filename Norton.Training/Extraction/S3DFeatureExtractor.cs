@@ -218,7 +218,7 @@ public sealed class S3DFeatureExtractor : IDisposable
         using var scope = NewDisposeScope();
         var features = cat(rows, 0).to(ScalarType.Float16);
         var values = features.data<Half>().ToArray();
-        NpyFloat16Writer.Write(path, values, features.shape[0], features.shape[1]);
+        Corpus.NpyWriter.WriteFloat16(path, values, features.shape[0], features.shape[1]);
     }
 
     private static void DisposeAll(List<Tensor> tensors)

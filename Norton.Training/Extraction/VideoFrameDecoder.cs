@@ -49,11 +49,13 @@ internal static class VideoFrameDecoder
 
         int frames = 0;
         Exception? readError = null;
-        var sink = new StreamPipeSink(async (stream, token) =>
+        var sink = new StreamPipeSink(async (stream, _) =>
         {
             try
             {
-                frames = await ReadChunksAsync(stream, preprocessing, onChunk, token).ConfigureAwait(false);
+                // Not FFMpegCore's token: it is cancelled as soon as ffmpeg exits, while the last frames may still wait
+                // in the pipe (onChunk blocks when the embedder is behind); the pipe's end of file ends the reading.
+                frames = await ReadChunksAsync(stream, preprocessing, onChunk, cancellation).ConfigureAwait(false);
             }
             catch (Exception e)
             {

@@ -1,9 +1,10 @@
-using Norton.Training.Extraction;
+using Norton.Training.Corpus;
+using Norton.Training.Tests.Extraction;
 using Xunit;
 
-namespace Norton.Training.Tests.Extraction;
+namespace Norton.Training.Tests.Corpus;
 
-public sealed class NpyFloat16WriterTests
+public sealed class NpyWriterFloat16Tests
 {
     [Theory]
     [InlineData(3, 512)]
@@ -16,11 +17,12 @@ public sealed class NpyFloat16WriterTests
         try
         {
             var values = Enumerable.Range(0, rows * columns).Select(i => (Half)((i % 97 - 48) / 16.0)).ToArray();
-            NpyFloat16Writer.Write(path, values, rows, columns);
+            NpyWriter.WriteFloat16(path, values, rows, columns);
             var (header, r, c, read) = NpyTestReader.ReadFloat16(path);
             Assert.Equal(rows, r);
             Assert.Equal(columns, c);
             Assert.StartsWith($"{{'descr': '<f2', 'fortran_order': False, 'shape': ({rows}, {columns}), }}", header);
+            Assert.Equal(NpyWriter.HeaderLength + 2L * rows * columns, new FileInfo(path).Length);
             Assert.Equal(values.Select(v => (float)v), read);
             Assert.False(File.Exists(path + ".tmp"));
         }
@@ -32,5 +34,5 @@ public sealed class NpyFloat16WriterTests
 
     [Fact]
     public void WrongValueCountIsRejected() =>
-        Assert.Throws<ArgumentException>(() => NpyFloat16Writer.Write("unused.npy", new Half[5], 2, 3));
+        Assert.Throws<ArgumentException>(() => NpyWriter.WriteFloat16("unused.npy", new Half[5], 2, 3));
 }
