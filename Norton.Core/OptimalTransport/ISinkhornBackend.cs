@@ -25,6 +25,12 @@ internal sealed record SinkhornRun(PreparedProblem Problem, SinkhornOptions Opti
     /// <summary>The scores (B, m', n') in the compute dtype.</summary>
     public Tensor Scores => Problem.Scores!;
 
+    /// <summary>
+    /// <c>Z_ij + f_i + g_j</c> for Z (B, m', n'), f (B, m'), g (B, n'): the log of the plan (before Norton's scaling), in
+    /// the original's order of additions.
+    /// </summary>
+    public static Tensor LogKernel(Tensor z, Tensor f, Tensor g) => z.add(f.unsqueeze(2), Scalars.One).add(g.unsqueeze(1), Scalars.One);
+
     /// <summary><c>Z = scores / epsilon</c>; the original skips the division for epsilon 1 (dividing by 1 is exact anyway).</summary>
     public static Tensor Scaled(Tensor scores, double epsilon)
     {

@@ -65,7 +65,7 @@ public static class Sinkhorn
     private static SinkhornResult Package(PreparedProblem p, SinkhornIteration.Output raw, ScalarType inputType, SinkhornBackend backend)
     {
         // log((m+n) P) = Z + f + g + log(m+n), in the original's order of additions.
-        var full = raw.Z.add(raw.F.unsqueeze(-1), Scalars.One).add(raw.G.unsqueeze(-2), Scalars.One).add(p.LogScale.view(-1, 1, 1), Scalars.One);
+        var full = SinkhornRun.LogKernel(raw.Z, raw.F, raw.G).add(p.LogScale.view(-1, 1, 1), Scalars.One);
         if (p.Masked)
         {
             var valid = p.RowValid!.unsqueeze(2).logical_and(p.ColumnValid!.unsqueeze(1));

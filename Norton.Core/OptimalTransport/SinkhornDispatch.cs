@@ -6,18 +6,15 @@ namespace Norton.Core.OptimalTransport;
 /// </summary>
 internal static class SinkhornDispatch
 {
+    private static readonly ISinkhornBackend[] Backends = [FusedSinkhornKernel.Instance, StabilizedScaling.Instance, SinkhornIteration.Instance];
+
     public static (SinkhornIteration.Output Output, SinkhornBackend Backend) Run(SinkhornRun run)
     {
         var requested = run.Options.Backend;
         if (requested == SinkhornBackend.Auto) return RunAuto(run);
 
-        ISinkhornBackend backend = requested switch
-        {
-            SinkhornBackend.LogDomain => SinkhornIteration.Instance,
-            SinkhornBackend.Scaling => StabilizedScaling.Instance,
-            SinkhornBackend.FusedCpu => FusedSinkhornKernel.Instance,
-            _ => throw new ArgumentOutOfRangeException(nameof(run), requested, "unknown SinkhornBackend"),
-        };
+        var backend = Array.Find(Backends, b => b.Kind == requested)
+            ?? throw new ArgumentOutOfRangeException(nameof(run), requested, "unknown SinkhornBackend");
         var output = (backend.CannotRun(run) is { } why ? null : backend.Run(run, out why))
             ?? throw new ArgumentException(
                 $"SinkhornOptions.Backend is {requested}, which cannot run this problem: {why}. " +

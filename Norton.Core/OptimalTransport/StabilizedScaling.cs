@@ -66,7 +66,7 @@ internal sealed class StabilizedScaling : ISinkhornBackend
 
         using (var check = NewDisposeScope())
         {
-            var start = z.add(f.unsqueeze(2), Scalars.One).add(g.unsqueeze(1), Scalars.One);
+            var start = SinkhornRun.LogKernel(z, f, g);
             var spread = start.amax([1L, 2L]) - start.amin([1L, 2L]);
             using var limit = SpreadLimit(dtype).ToScalar();
             if (spread.gt(limit).any().item<bool>())
@@ -80,7 +80,7 @@ internal sealed class StabilizedScaling : ISinkhornBackend
 
         var a = p.LogA.exp();
         var b = p.LogB.exp();
-        var kernel = z.add(f.unsqueeze(2), Scalars.One).add(g.unsqueeze(1), Scalars.One).exp();
+        var kernel = SinkhornRun.LogKernel(z, f, g).exp();
         var u = ones(batch, rows, dtype: dtype, device: device);
         var v = ones(batch, cols, dtype: dtype, device: device);
         for (int t = 0; t < options.MaxIterations; t++)
@@ -93,7 +93,7 @@ internal sealed class StabilizedScaling : ISinkhornBackend
             {
                 var fNew = f.add(uNew.log(), Scalars.One);
                 var gNew = g.add(vNew.log(), Scalars.One);
-                var kNew = z.add(fNew.unsqueeze(2), Scalars.One).add(gNew.unsqueeze(1), Scalars.One).exp();
+                var kNew = SinkhornRun.LogKernel(z, fNew, gNew).exp();
                 (f, g, kernel) = (Swap(fNew, f), Swap(gNew, g), Swap(kNew, kernel));
                 (u, v) = (Swap(ones_like(uNew), u), Swap(ones_like(vNew), v));
             }
