@@ -20,9 +20,9 @@ public class BucketSinkhornBenchmarks
     [ParamsSource(nameof(Devices))]
     public string Device { get; set; } = "cpu";
 
-    /// <summary>Fused kernel (Solve's dispatch) or forced torch ops.</summary>
-    [Params(SinkhornPath.Fused, SinkhornPath.Torch)]
-    public SinkhornPath Path { get; set; }
+    /// <summary>Solve's own choice (the fused kernel on the CPU) or the log-domain torch ops.</summary>
+    [Params(SinkhornBackend.Auto, SinkhornBackend.LogDomain)]
+    public SinkhornBackend Backend { get; set; }
 
     /// <summary>Problems in the batch.</summary>
     [Params(16384)]
@@ -43,8 +43,7 @@ public class BucketSinkhornBenchmarks
     [Benchmark]
     public int Solve()
     {
-        FusedSinkhornKernel.ForceTorchPath = Path == SinkhornPath.Torch;
-        using var result = Sinkhorn.Solve(new TransportProblem(_scores, bucket: _bucket), _options);
+        using var result = Sinkhorn.Solve(new TransportProblem(_scores, bucket: _bucket), _options with { Backend = Backend });
         BenchmarkEnvironment.Synchronize(_scores.device);
         return result.Iterations;
     }

@@ -16,7 +16,8 @@ public static class ProfileSinkhornCommand
     /// <summary>Usage line.</summary>
     public const string Usage =
         "profile-sinkhorn --batch B --rows n --cols m [--bucket] --iterations K --runs R [--threads T] [--epsilon E] " +
-        "[--dtype float32|float64] [--path fused|torch] [--device cpu|cuda] [--warmup W] [--seed S]";
+        "[--dtype float32|float64] [--backend auto|log-domain|scaling|fused-cpu] [--path fused|torch] [--device cpu|cuda] " +
+        "[--warmup W] [--seed S]";
 
     /// <summary>Runs the command; returns the exit code.</summary>
     public static int Run(IReadOnlyList<string> args)
@@ -29,6 +30,8 @@ public static class ProfileSinkhornCommand
         int threads = (int)cl.Integer("threads", BenchmarkEnvironment.Threads, min: 1);
         double epsilon = cl.Number("epsilon", bucket ? 0.1 : 1.0);
         string dtypeName = cl.Choice("dtype", "float32", "float64");
+        string backendName = cl.Choice("backend", "auto", "log-domain", "scaling", "fused-cpu");
+        // --path (older name): fused = Solve's own choice, torch = the log-domain torch ops.
         string path = cl.Choice("path", "fused", "torch");
         string deviceName = cl.Choice("device", "cpu", "cuda");
         long warmup = cl.Integer("warmup", 2);
@@ -40,20 +43,26 @@ public static class ProfileSinkhornCommand
             throw new ArgumentException("--device cuda: CUDA is not available in this process (CPU backend or no device)");
         var dtype = dtypeName == "float64" ? ScalarType.Float64 : ScalarType.Float32;
         var device = torch.device(deviceName);
-        var options = new SinkhornOptions { Epsilon = epsilon, MaxIterations = iterations };
+        var backend = backendName switch
+        {
+            "log-domain" => SinkhornBackend.LogDomain,
+            "scaling" => SinkhornBackend.Scaling,
+            "fused-cpu" => SinkhornBackend.FusedCpu,
+            _ => path == "torch" ? SinkhornBackend.LogDomain : SinkhornBackend.Auto,
+        };
+        var options = new SinkhornOptions { Epsilon = epsilon, MaxIterations = iterations, Backend = backend };
 
         Tensor scores;
         PromptBucket? prompt = null;
         if (bucket) (scores, prompt) = SinkhornInputs.BucketProblems(batch, rows, cols, dtype, device, seed);
         else scores = SinkhornInputs.ClipLogits(batch, rows, cols, dtype, device, seed);
 
-        FusedSinkhornKernel.ForceTorchPath = path == "torch";
-        FusedSinkhornKernel.RunStatistics? stats = null;
+        SinkhornBackend? ran = null;
         var times = Timing.Measure(() =>
         {
             using var result = Sinkhorn.Solve(new TransportProblem(scores, bucket: prompt), options);
             BenchmarkEnvironment.Synchronize(device);
-            stats = FusedSinkhornKernel.LastRun;
+            ran = result.Backend;
         }, runs, warmup);
 
         var line = new Dictionary<string, object?>
@@ -61,11 +70,10 @@ public static class ProfileSinkhornCommand
             ["command"] = "profile-sinkhorn",
             ["batch"] = batch, ["rows"] = rows, ["cols"] = cols, ["bucket"] = bucket, ["iterations"] = iterations,
             ["runs"] = runs, ["warmup"] = warmup, ["threads"] = threads, ["epsilon"] = epsilon, ["dtype"] = dtypeName,
-            ["path"] = path, ["device"] = deviceName, ["seed"] = seed,
+            ["backend"] = backend.ToString(), ["device"] = deviceName, ["seed"] = seed,
             ["median_ms"] = Timing.Ms(Timing.Median(times)), ["min_ms"] = Timing.Ms(times.Min()), ["max_ms"] = Timing.Ms(times.Max()),
-            // What actually ran: null = the torch ops.
-            ["fused_kernel_domain_problems"] = stats?.KernelDomainProblems,
-            ["fused_log_domain_problems"] = stats?.LogDomainProblems,
+            // What actually ran (SinkhornResult.Backend).
+            ["backend_ran"] = ran?.ToString(),
         };
         Console.WriteLine(JsonSerializer.Serialize(line));
         scores.Dispose();

@@ -20,20 +20,12 @@ public class FusedSinkhornKernelTests
     {
         var dtype = problem.Scores.dtype;
         using var fused = Sinkhorn.Solve(problem, options, initialF, initialG);
-        var stats = FusedSinkhornKernel.LastRun;
+        Assert.Equal(SinkhornBackend.FusedCpu, fused.Backend);
+        var stats = fused.FusedStatistics;
         Assert.NotNull(stats);
-        SinkhornResult torchPath;
-        FusedSinkhornKernel.ForceTorchPath = true;
-        try
-        {
-            torchPath = Sinkhorn.Solve(problem, options, initialF, initialG);
-            Assert.Null(FusedSinkhornKernel.LastRun);
-        }
-        finally
-        {
-            FusedSinkhornKernel.ForceTorchPath = false;
-        }
-        using (torchPath)
+        using var torchPath = Sinkhorn.Solve(problem, options with { Backend = SinkhornBackend.LogDomain }, initialF, initialG);
+        Assert.Equal(SinkhornBackend.LogDomain, torchPath.Backend);
+        Assert.Null(torchPath.FusedStatistics);
         {
             Tolerance.AssertGolden(torchPath.LogPlan, fused.LogPlan, dtype, "log plan");
             Tolerance.AssertGolden(torchPath.Plan, fused.Plan, dtype, "plan");
@@ -220,7 +212,8 @@ public class FusedSinkhornKernelTests
         void Declines(TransportProblem problem, SinkhornOptions options)
         {
             using var r = Sinkhorn.Solve(problem, options);
-            Assert.Null(FusedSinkhornKernel.LastRun);
+            Assert.NotEqual(SinkhornBackend.FusedCpu, r.Backend);
+            Assert.Null(r.FusedStatistics);
         }
         Declines(new TransportProblem(scores, rowMask: mask), new SinkhornOptions());
         Declines(new TransportProblem(scores), new SinkhornOptions { Gradient = SinkhornGradient.Unrolled });

@@ -9,15 +9,14 @@ namespace Norton.Core.Tests;
 /// <summary>The scaling-with-absorption path of large problems against the log-domain torch path.</summary>
 public class StabilizedScalingTests
 {
-    private static void AssertSameAsLogDomain(TransportProblem problem, SinkhornOptions options, Tensor? f0 = null, Tensor? g0 = null, double rtol = 0)
+    private static void AssertSameAsLogDomain(TransportProblem problem, SinkhornOptions options, Tensor? f0 = null, Tensor? g0 = null, double rtol = 0,
+        SinkhornBackend autoPicks = SinkhornBackend.Scaling)
     {
         var dtype = problem.Scores.dtype;
         using var fast = Sinkhorn.Solve(problem, options, f0, g0);
-        FusedSinkhornKernel.ForceTorchPath = true;
-        SinkhornResult logDomain;
-        try { logDomain = Sinkhorn.Solve(problem, options, f0, g0); }
-        finally { FusedSinkhornKernel.ForceTorchPath = false; }
-        using (logDomain)
+        Assert.Equal(autoPicks, fast.Backend);
+        using var logDomain = Sinkhorn.Solve(problem, options with { Backend = SinkhornBackend.LogDomain }, f0, g0);
+        Assert.Equal(SinkhornBackend.LogDomain, logDomain.Backend);
         {
             (double r, double a) = dtype == ScalarType.Float64 ? (1e-9, 1e-12) : (1e-4, 1e-4);
             Tolerance.AssertClose(logDomain.Plan, fast.Plan, Math.Max(r, rtol), a, 0, "plan");
@@ -63,6 +62,6 @@ public class StabilizedScalingTests
         using var scope = NewDisposeScope();
         var gen = new Generator(13);
         var s = randn(1, 70, 70, generator: gen) * 100; // spread far beyond float32's safe range for scaling
-        AssertSameAsLogDomain(new TransportProblem(s), new SinkhornOptions { Epsilon = 1, MaxIterations = 20 });
+        AssertSameAsLogDomain(new TransportProblem(s), new SinkhornOptions { Epsilon = 1, MaxIterations = 20 }, autoPicks: SinkhornBackend.LogDomain);
     }
 }

@@ -8,7 +8,7 @@ namespace Norton.Stress;
 /// <summary>
 /// (b) <see cref="Sinkhorn.Solve"/> in one of its three implementations: the fused CPU kernel (a batch of 9 x 9
 /// problems), scaling with absorption (one 72 x 72 problem, past the kernel's 64 and at least 4,096 entries), or the
-/// log-domain torch ops (forced; <c>sinkhorn-unrolled</c> adds the unrolled gradient and a backward pass, slower,
+/// log-domain torch ops (each named through <see cref="SinkhornOptions.Backend"/>; <c>sinkhorn-unrolled</c> adds the unrolled gradient and a backward pass, slower,
 /// so it runs in the soak command only).
 /// </summary>
 internal sealed class SinkhornWorkload : IStressWorkload
@@ -32,16 +32,21 @@ internal sealed class SinkhornWorkload : IStressWorkload
         {
             MaxIterations = 5,
             Gradient = path == Path.Torch && unrolled ? SinkhornGradient.Unrolled : SinkhornGradient.Detach,
+            Backend = path switch
+            {
+                Path.Fused => SinkhornBackend.FusedCpu,
+                Path.Scaling => SinkhornBackend.Scaling,
+                _ => SinkhornBackend.LogDomain,
+            },
         };
     }
 
     public void Step()
     {
-        // AsyncLocal: applies to this training thread only.
-        FusedSinkhornKernel.ForceTorchPath = _path == Path.Torch;
+        // The backend is named in the options: Solve throws rather than run another one.
         using var result = Sinkhorn.Solve(new TransportProblem(_scores), _options);
-        if (_path == Path.Fused && FusedSinkhornKernel.LastRun is null)
-            throw new InvalidOperationException("the fused kernel declined the 9 x 9 batch");
+        if (result.Backend != _options.Backend)
+            throw new InvalidOperationException($"asked for {_options.Backend}, {result.Backend} ran");
         if (_unrolled)
         {
             result.Plan.mul(_scores).sum().backward();

@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 
 namespace Norton.Core.OptimalTransport;
 
-internal static partial class FusedSinkhornKernel
+internal sealed partial class FusedSinkhornKernel
 {
     // Largest spread (max - min) of Z plus those of the warm-start g and of the finite log-marginals for which a problem
     // runs in the kernel domain. One sweep bounds the spread of the potentials by the spread of Z plus that of the

@@ -2,7 +2,7 @@ using System.Numerics;
 
 namespace Norton.Core.OptimalTransport;
 
-internal static partial class FusedSinkhornKernel
+internal sealed partial class FusedSinkhornKernel
 {
     /// <summary>
     /// One problem, log-domain sweeps in the dtype, computed as the torch path computes them (terms <c>Z + g</c>, then a

@@ -2,7 +2,7 @@ using System.Runtime.Intrinsics;
 
 namespace Norton.Core.OptimalTransport;
 
-internal static partial class FusedSinkhornKernel
+internal sealed partial class FusedSinkhornKernel
 {
     /// <summary>
     /// Per-worker scratch memory, allocated once per run and reused by every group and sweep: vectors hold one problem

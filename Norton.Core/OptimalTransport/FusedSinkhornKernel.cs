@@ -24,49 +24,37 @@ namespace Norton.Core.OptimalTransport;
 /// bounded by the spread of Z plus that of the marginals after one sweep); other problems run the log-domain sweeps
 /// here, per problem and scalar, exactly as the torch path computes them.</para>
 /// <para>Applies only to detached, unannealed, balanced, unmasked float32/float64 CPU problems of at most
-/// <see cref="MaxSize"/> rows and columns (bucket included); <see cref="TryRun"/> returns null otherwise and the
-/// torch path runs. Tolerance and per-problem freezing behave as in the torch path.</para>
+/// <see cref="MaxSize"/> rows and columns (bucket included), <see cref="SinkhornBackend.FusedCpu"/>; <see cref="CannotRun"/>
+/// says why not otherwise. Tolerance and per-problem freezing behave as in the torch path.</para>
 /// </remarks>
-internal static partial class FusedSinkhornKernel
+internal sealed partial class FusedSinkhornKernel : ISinkhornBackend
 {
     /// <summary>Largest m' and n' (bucket included) the kernel takes; larger problems are cheap enough for torch ops.</summary>
     internal const int MaxSize = 64;
 
-    private static readonly AsyncLocal<bool> TorchPathForced = new();
+    /// <summary>The one instance.</summary>
+    public static FusedSinkhornKernel Instance { get; } = new();
 
-    [ThreadStatic] private static RunStatistics? _lastRun;
+    private FusedSinkhornKernel() { }
 
-    /// <summary>
-    /// When set (for the current thread / async flow only), <see cref="TryRun"/> and <see cref="StabilizedScaling"/>
-    /// decline and the log-domain torch path runs: tests and benchmarks compare the paths with it.
-    /// </summary>
-    internal static bool ForceTorchPath
-    {
-        get => TorchPathForced.Value;
-        set => TorchPathForced.Value = value;
-    }
-
-    /// <summary>What the last <see cref="TryRun"/> on this thread did (null: it declined).</summary>
-    internal static RunStatistics? LastRun => _lastRun;
+    /// <inheritdoc />
+    public SinkhornBackend Kind => SinkhornBackend.FusedCpu;
 
     /// <summary>How many problems ran in the kernel domain and how many in the log domain.</summary>
     internal sealed record RunStatistics(long KernelDomainProblems, long LogDomainProblems);
 
-    /// <summary>
-    /// Runs the sweeps when the kernel applies, else returns null. Same contract as <see cref="SinkhornIteration.Run"/>.
-    /// </summary>
-    public static SinkhornIteration.Output? TryRun(PreparedProblem p, SinkhornOptions options, KlRelaxation? relaxation, Tensor? f0, Tensor? g0)
+    /// <inheritdoc />
+    public SinkhornIteration.Output? Run(SinkhornRun run, out string? declined)
     {
-        _lastRun = null;
-        if (!Applies(p, options, relaxation, f0, g0)) return null;
-        var s = p.Scores!;
+        declined = null;
+        var (p, options, f0, g0) = (run.Problem, run.Options, run.F0, run.G0);
+        var s = run.Scores;
         long batch = s.shape[0];
         int rows = (int)s.shape[1], cols = (int)s.shape[2];
         var dtype = s.dtype;
 
         // Same Z as the torch path (bit for bit): the packaging adds the potentials to it.
-        using var epsilon = options.Epsilon.ToScalar();
-        var z = (options.Epsilon == 1.0 ? s : s.div(epsilon)).contiguous();
+        var z = SinkhornRun.Scaled(s, options.Epsilon).contiguous();
         var f = empty(batch, rows, dtype: dtype);
         var g = empty(batch, cols, dtype: dtype);
         var problemIterations = empty(batch, dtype: ScalarType.Int64);
@@ -74,30 +62,37 @@ internal static partial class FusedSinkhornKernel
         var tensors = new Tensors(z, p.LogA.contiguous(), p.LogB.contiguous(), f0?.contiguous(), g0?.contiguous(), f, g, problemIterations, error);
         double tolerance = options.Tolerance ?? SinkhornResult.DefaultTolerance;
 
-        _lastRun = dtype == ScalarType.Float32
+        var statistics = dtype == ScalarType.Float32
             ? Run<float>(tensors, batch, rows, cols, options, (float)tolerance, FloatRangeLimit)
             : Run<double>(tensors, batch, rows, cols, options, tolerance, DoubleRangeLimit);
 
         int done = options.Tolerance.HasValue ? (int)problemIterations.max().item<long>() : options.MaxIterations;
         using var toleranceScalar = tolerance.ToScalar();
-        return new SinkhornIteration.Output(z, f, g, done, problemIterations, error, error.le(toleranceScalar));
+        return new SinkhornIteration.Output(z, f, g, done, problemIterations, error, error.le(toleranceScalar), statistics);
     }
 
-    private static bool Applies(PreparedProblem p, SinkhornOptions options, KlRelaxation? relaxation, Tensor? f0, Tensor? g0)
+    /// <inheritdoc />
+    public string? CannotRun(SinkhornRun run)
     {
-        if (ForceTorchPath || p.Scores is null) return false;
-        if (options.Gradient != SinkhornGradient.Detach || options.Annealing is not null || relaxation is not null) return false;
-        if (p.Masked) return false;
-        var s = p.Scores;
-        if (s.device_type != DeviceType.CPU || (s.dtype != ScalarType.Float32 && s.dtype != ScalarType.Float64)) return false;
-        if (s.dim() != 3 || s.shape[1] > MaxSize || s.shape[2] > MaxSize) return false;
+        var (p, options) = (run.Problem, run.Options);
+        if (options.Gradient != SinkhornGradient.Detach) return "it has no autograd (SinkhornOptions.Gradient must be Detach)";
+        if (options.Annealing is not null) return "it does not anneal epsilon (SinkhornOptions.Annealing must be null)";
+        if (run.Relaxation is not null) return "it does not take a KlRelaxation";
+        if (p.Masked) return "it does not take masks (ragged problems)";
+        var s = run.Scores;
+        if (s.device_type != DeviceType.CPU) return $"it runs on the CPU only, and the scores are on {s.device}";
+        if (s.dtype != ScalarType.Float32 && s.dtype != ScalarType.Float64)
+            return $"it takes float32 or float64 only (half precision is solved in float32), and the scores are {s.dtype}";
+        if (s.shape[1] > MaxSize || s.shape[2] > MaxSize)
+            return $"it takes at most {MaxSize} rows and columns (bucket included), and the problem has {s.shape[1]} x {s.shape[2]}";
         // Span<byte> views over the tensors: their byte sizes must fit an int.
-        if (s.numel() * s.element_size() > int.MaxValue) return false;
-        foreach (var t in new[] { p.LogA, p.LogB, f0, g0 })
+        if (s.numel() * s.element_size() > int.MaxValue) return "the batch's scores exceed 2 GiB (int-sized spans)";
+        foreach (var t in new[] { p.LogA, p.LogB, run.F0, run.G0 })
         {
-            if (t is not null && (t.device_type != DeviceType.CPU || t.dtype != s.dtype)) return false;
+            if (t is not null && (t.device_type != DeviceType.CPU || t.dtype != s.dtype))
+                return "its marginals and warm start must be CPU tensors of the scores' dtype";
         }
-        return true;
+        return null;
     }
 
     /// <summary>The tensors one run reads and writes (all contiguous, CPU).</summary>

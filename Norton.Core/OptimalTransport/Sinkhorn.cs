@@ -16,7 +16,8 @@ namespace Norton.Core.OptimalTransport;
 /// update by <c>tau/(tau+epsilon)</c>. <see cref="EpsilonAnnealing"/> rescales the potentials when epsilon changes so
 /// that <c>epsilon * f</c> is carried over.</para>
 /// <para>Small CPU batches (Norton's 9 x 9 bucket problems) run in a fused kernel that iterates over the tensor memory
-/// without per-iteration allocations; it computes the same sweeps.</para>
+/// without per-iteration allocations; it computes the same sweeps. <see cref="SinkhornOptions.Backend"/> picks the
+/// implementation, <see cref="SinkhornResult.Backend"/> reports the one that ran.</para>
 /// </remarks>
 public static class Sinkhorn
 {
@@ -25,7 +26,8 @@ public static class Sinkhorn
     /// <param name="options">Epsilon, iterations, tolerance, gradient mode, annealing.</param>
     /// <param name="initialF">Warm start: row potentials (m') or (B, m') in the units of <see cref="SinkhornResult.F"/>, at the first epsilon.</param>
     /// <param name="initialG">Warm start: column potentials (n') or (B, n').</param>
-    /// <exception cref="ArgumentException">A warm-start tensor has the wrong shape or is not finite.</exception>
+    /// <exception cref="ArgumentException">A warm-start tensor has the wrong shape or is not finite, or
+    /// <see cref="SinkhornOptions.Backend"/> names a backend that cannot run the problem (the message says why).</exception>
     public static SinkhornResult Solve(TransportProblem problem, SinkhornOptions options, Tensor? initialF = null, Tensor? initialG = null)
     {
         ArgumentNullException.ThrowIfNull(problem);
@@ -40,13 +42,11 @@ public static class Sinkhorn
         var f0 = WarmStart(initialF, prepared, prepared.LogA.shape[1], nameof(initialF), computeType);
         var g0 = WarmStart(initialG, prepared, prepared.LogB.shape[1], nameof(initialG), computeType);
 
-        // Same sweeps, three implementations: a fused CPU kernel for batches of small problems, scaling with absorption
-        // for large ones, and the log-domain torch ops for everything (autograd, masks, annealing, relaxation).
-        var raw = FusedSinkhornKernel.TryRun(prepared, options, problem.Relaxation, f0, g0)
-            ?? StabilizedScaling.TryRun(prepared, options, problem.Relaxation, f0, g0)
-            ?? SinkhornIteration.Run(prepared, options, problem.Relaxation, f0, g0);
-        var result = Package(prepared, raw, inputType);
-        return result;
+        // Same sweeps, three implementations (SinkhornOptions.Backend): a fused CPU kernel for batches of small problems,
+        // scaling with absorption for large ones, and the log-domain torch ops for everything (autograd, masks,
+        // annealing, relaxation).
+        var (raw, backend) = SinkhornDispatch.Run(new SinkhornRun(prepared, options, problem.Relaxation, f0, g0));
+        return Package(prepared, raw, inputType, backend);
     }
 
     private static Tensor? WarmStart(Tensor? t, PreparedProblem p, long size, string name, ScalarType dtype)
@@ -62,10 +62,10 @@ public static class Sinkhorn
         return (v.dim() == 1 ? v.unsqueeze(0).expand(batch, size) : v).clone();
     }
 
-    private static SinkhornResult Package(PreparedProblem p, SinkhornIteration.Output raw, ScalarType inputType)
+    private static SinkhornResult Package(PreparedProblem p, SinkhornIteration.Output raw, ScalarType inputType, SinkhornBackend backend)
     {
         // log((m+n) P) = Z + f + g + log(m+n), in the original's order of additions.
-        var full = raw.Z.add(raw.F.unsqueeze(-1), Scalars.One).add(raw.G.unsqueeze(-2), Scalars.One).add(p.LogScale.view(-1, 1, 1), Scalars.One);
+        var full = SinkhornRun.LogKernel(raw.Z, raw.F, raw.G).add(p.LogScale.view(-1, 1, 1), Scalars.One);
         if (p.Masked)
         {
             var valid = p.RowValid!.unsqueeze(2).logical_and(p.ColumnValid!.unsqueeze(1));
@@ -83,6 +83,7 @@ public static class Sinkhorn
             raw.Iterations,
             (p.Batched ? raw.ProblemIterations : raw.ProblemIterations.squeeze(0)).MoveToOuterDisposeScope(),
             (p.Batched ? raw.Error : raw.Error.squeeze(0)).MoveToOuterDisposeScope(),
-            (p.Batched ? raw.Converged : raw.Converged.squeeze(0)).MoveToOuterDisposeScope());
+            (p.Batched ? raw.Converged : raw.Converged.squeeze(0)).MoveToOuterDisposeScope(),
+            backend, raw.Fused);
     }
 }

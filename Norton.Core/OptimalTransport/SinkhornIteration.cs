@@ -3,11 +3,34 @@ using static TorchSharp.torch;
 
 namespace Norton.Core.OptimalTransport;
 
-/// <summary>The torch implementation of the Sinkhorn sweeps (any device, any batch, autograd-capable).</summary>
-internal static class SinkhornIteration
+/// <summary>
+/// <see cref="SinkhornBackend.LogDomain"/>: the torch implementation of the Sinkhorn sweeps (any device, any batch,
+/// masks, autograd, annealing, relaxation, tolerance). It runs every problem.
+/// </summary>
+internal sealed class SinkhornIteration : ISinkhornBackend
 {
+    /// <summary>The one instance.</summary>
+    public static SinkhornIteration Instance { get; } = new();
+
+    private SinkhornIteration() { }
+
+    /// <inheritdoc />
+    public SinkhornBackend Kind => SinkhornBackend.LogDomain;
+
+    /// <inheritdoc />
+    public string? CannotRun(SinkhornRun run) => null;
+
+    /// <inheritdoc />
+    public Output? Run(SinkhornRun run, out string? declined)
+    {
+        declined = null;
+        return Run(run.Problem, run.Options, run.Relaxation, run.F0, run.G0);
+    }
+
     /// <summary>What a solve produced, before packaging: kernel, potentials, bookkeeping.</summary>
-    internal sealed record Output(Tensor Z, Tensor F, Tensor G, int Iterations, Tensor ProblemIterations, Tensor Error, Tensor Converged);
+    /// <remarks><c>Fused</c>: what the fused CPU kernel did (tests read it); null for the other backends.</remarks>
+    internal sealed record Output(Tensor Z, Tensor F, Tensor G, int Iterations, Tensor ProblemIterations, Tensor Error, Tensor Converged,
+        FusedSinkhornKernel.RunStatistics? Fused = null);
 
     // Masked entries of Z get a large finite negative value rather than -infinity, so that no LSE ever sees a row of
     // -infinities (whose gradient is NaN even where it is multiplied by zero). exp() of it is exactly 0.
@@ -124,27 +147,18 @@ internal static class SinkhornIteration
 
     private static Tensor Kernel(Tensor s, double eps, Tensor? invalid, ScalarType dtype)
     {
-        // The original skips the division for epsilon 1; dividing by 1 is exact anyway.
-        using var epsScalar = eps.ToScalar();
         using var mask = MaskValue(dtype).ToScalar();
-        var z = eps == 1.0 ? s : s.div(epsScalar);
+        var z = SinkhornRun.Scaled(s, eps);
         return invalid is null ? z : z.masked_fill(invalid, mask);
     }
 
     /// <summary>L1 row-marginal error per problem, or (relaxed problems) the largest potential change.</summary>
     private static Tensor Error(PreparedProblem p, Tensor z, Tensor f, Tensor g, (Tensor F, Tensor G)? previous)
     {
+        if (previous is not { } prev) return SinkhornMarginalError.RowL1(p, z, f, g);
         using var noGrad = no_grad();
-        if (previous is { } prev)
-        {
-            var df = (f - prev.F).abs().amax(1);
-            var dg = (g - prev.G).abs().amax(1);
-            return maximum(df, dg);
-        }
-        var rowSums = z.add(f.unsqueeze(2), Scalars.One).add(g.unsqueeze(1), Scalars.One).logsumexp(2).exp();
-        var target = p.MaskedLogA().exp();
-        var diff = (rowSums - target).abs();
-        if (p.RowValid is not null) diff = diff.masked_fill(p.RowValid.logical_not(), Scalars.Zero);
-        return diff.sum(1);
+        var df = (f - prev.F).abs().amax(1);
+        var dg = (g - prev.G).abs().amax(1);
+        return maximum(df, dg);
     }
 }

@@ -12,6 +12,7 @@ public sealed record SinkhornOptions
     private readonly int _maxIterations = 50;
     private readonly double? _tolerance;
     private readonly int _checkEvery = 10;
+    private readonly SinkhornBackend _backend = SinkhornBackend.Auto;
 
     /// <summary>Entropic regularisation: the kernel is <c>exp(scores / Epsilon)</c>. Finite and &gt; 0.</summary>
     public double Epsilon
@@ -57,6 +58,21 @@ public sealed record SinkhornOptions
 
     /// <summary>Optional epsilon annealing down to <see cref="Epsilon"/>; convergence is tested only at the target.</summary>
     public EpsilonAnnealing? Annealing { get; init; }
+
+    /// <summary>
+    /// Which implementation runs the sweeps (default <see cref="SinkhornBackend.Auto"/>). A backend named here that
+    /// cannot run the problem makes <see cref="Sinkhorn.Solve"/> throw an <see cref="ArgumentException"/> saying why.
+    /// </summary>
+    public SinkhornBackend Backend
+    {
+        get => _backend;
+        init
+        {
+            if (!Enum.IsDefined(value))
+                throw new ArgumentOutOfRangeException(nameof(Backend), value, $"{nameof(Backend)} must be one of {string.Join(", ", Enum.GetNames<SinkhornBackend>())}, but was {(int)value}.");
+            _backend = value;
+        }
+    }
 
     /// <summary>Norton's settings for the clip-caption plan (epsilon 1, 50 iterations).</summary>
     public static SinkhornOptions Norton { get; } = new();

@@ -15,8 +15,11 @@ namespace Norton.Core.OptimalTransport;
 public sealed class SinkhornResult : IDisposable
 {
     internal SinkhornResult(Tensor logPlan, Tensor plan, Tensor? augmentedLogPlan, Tensor f, Tensor g, int iterations,
-        Tensor problemIterations, Tensor marginalError, Tensor converged)
+        Tensor problemIterations, Tensor marginalError, Tensor converged, SinkhornBackend backend,
+        FusedSinkhornKernel.RunStatistics? fusedStatistics)
     {
+        Backend = backend;
+        FusedStatistics = fusedStatistics;
         LogPlan = logPlan;
         Plan = plan;
         AugmentedLogPlan = augmentedLogPlan;
@@ -69,6 +72,12 @@ public sealed class SinkhornResult : IDisposable
     /// no tolerance was set). Bool, (B) or 0-dim.
     /// </summary>
     public Tensor Converged { get; }
+
+    /// <summary>The implementation that ran (never <see cref="SinkhornBackend.Auto"/>).</summary>
+    public SinkhornBackend Backend { get; }
+
+    /// <summary>With <see cref="SinkhornBackend.FusedCpu"/>: how many problems ran in its kernel and its log domain.</summary>
+    internal FusedSinkhornKernel.RunStatistics? FusedStatistics { get; }
 
     /// <summary>Threshold used for <see cref="Converged"/> when the options set no tolerance.</summary>
     public const double DefaultTolerance = 1e-6;

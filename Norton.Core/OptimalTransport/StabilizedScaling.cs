@@ -14,47 +14,73 @@ namespace Norton.Core.OptimalTransport;
 /// potentials (one exp pass) after the first three sweeps, while they can still move far, and every
 /// <see cref="AbsorbEvery"/> sweeps after that, so they stay near 1 and never under- or overflow. Used only where that
 /// is safe: no masks, no relaxation, no annealing, no tolerance, plan detached, and a kernel spread small enough for
-/// the dtype; a non-finite outcome falls back to the log-domain path.
+/// the dtype (<see cref="SinkhornBackend.Scaling"/>); a non-finite outcome is declined like a spread too large.
 /// </remarks>
-internal static class StabilizedScaling
+internal sealed class StabilizedScaling : ISinkhornBackend
 {
+    /// <summary>The one instance.</summary>
+    public static StabilizedScaling Instance { get; } = new();
+
+    private StabilizedScaling() { }
+
+    /// <inheritdoc />
+    public SinkhornBackend Kind => SinkhornBackend.Scaling;
+
     private const int AbsorbEvery = 10;
 
     // Spread (max - min) of Z + f0 + g0 per problem up to which exp() of it stays in the normal range of the dtype
     // with room for the corrections: float32 normals reach exp(-87), float64 exp(-708).
     private static double SpreadLimit(ScalarType t) => t == ScalarType.Float64 ? 300.0 : 40.0;
 
-    // Below this size the log-domain path is as fast and its rounding is the original's.
-    private const long MinimumEntries = 4096;
+    /// <summary>Below this size (m' n') the log-domain path is as fast and its rounding is the original's: Auto keeps it there.</summary>
+    internal const long MinimumEntries = 4096;
 
-    public static SinkhornIteration.Output? TryRun(PreparedProblem p, SinkhornOptions options, KlRelaxation? relaxation, Tensor? f0, Tensor? g0)
+    /// <summary>Whether Auto prefers it for a problem it can run.</summary>
+    public static bool WorthIt(SinkhornRun run) => run.Scores.shape[1] * run.Scores.shape[2] >= MinimumEntries;
+
+    /// <inheritdoc />
+    public string? CannotRun(SinkhornRun run)
     {
-        var s = p.Scores!;
-        if (FusedSinkhornKernel.ForceTorchPath || options.Gradient != SinkhornGradient.Detach || options.Annealing is not null || options.Tolerance.HasValue
-            || relaxation is not null || p.Masked || options.MaxIterations == 0 || s.shape[1] * s.shape[2] < MinimumEntries)
-            return null;
+        var o = run.Options;
+        if (o.Gradient != SinkhornGradient.Detach) return "it has no autograd (SinkhornOptions.Gradient must be Detach)";
+        if (o.Annealing is not null) return "it does not anneal epsilon (SinkhornOptions.Annealing must be null)";
+        if (o.Tolerance.HasValue) return "it has no convergence test (SinkhornOptions.Tolerance must be null)";
+        if (o.MaxIterations == 0) return "it needs at least one sweep (SinkhornOptions.MaxIterations is 0)";
+        if (run.Relaxation is not null) return "it does not take a KlRelaxation";
+        if (run.Problem.Masked) return "it does not take masks (ragged problems)";
+        return null;
+    }
 
+    /// <inheritdoc />
+    public SinkhornIteration.Output? Run(SinkhornRun run, out string? declined)
+    {
+        var (p, options, f0, g0) = (run.Problem, run.Options, run.F0, run.G0);
+        var s = run.Scores;
+        declined = null;
         long batch = s.shape[0], rows = s.shape[1], cols = s.shape[2];
         var dtype = s.dtype;
         var device = s.device;
-        using var epsilon = options.Epsilon.ToScalar();
-        var z = options.Epsilon == 1.0 ? s : s.div(epsilon);
+        var z = SinkhornRun.Scaled(s, options.Epsilon);
         var f = f0 ?? zeros(batch, rows, dtype: dtype, device: device);
         var g = g0 ?? zeros(batch, cols, dtype: dtype, device: device);
 
         using (var check = NewDisposeScope())
         {
-            var start = z.add(f.unsqueeze(2), Scalars.One).add(g.unsqueeze(1), Scalars.One);
+            var start = SinkhornRun.LogKernel(z, f, g);
             var spread = start.amax([1L, 2L]) - start.amin([1L, 2L]);
             using var limit = SpreadLimit(dtype).ToScalar();
-            if (spread.gt(limit).any().item<bool>()) return null;
+            if (spread.gt(limit).any().item<bool>())
+            {
+                declined = $"the spread of scores/epsilon (plus warm start) exceeds {SpreadLimit(dtype)} in a problem, beyond what exp() holds in {dtype}";
+                return null;
+            }
             // Shift f so that the first kernel's largest entry is 1 (the first row update does not depend on f).
             f = (f - start.amax([1L, 2L]).unsqueeze(1)).MoveToOuterDisposeScope();
         }
 
         var a = p.LogA.exp();
         var b = p.LogB.exp();
-        var kernel = z.add(f.unsqueeze(2), Scalars.One).add(g.unsqueeze(1), Scalars.One).exp();
+        var kernel = SinkhornRun.LogKernel(z, f, g).exp();
         var u = ones(batch, rows, dtype: dtype, device: device);
         var v = ones(batch, cols, dtype: dtype, device: device);
         for (int t = 0; t < options.MaxIterations; t++)
@@ -67,7 +93,7 @@ internal static class StabilizedScaling
             {
                 var fNew = f.add(uNew.log(), Scalars.One);
                 var gNew = g.add(vNew.log(), Scalars.One);
-                var kNew = z.add(fNew.unsqueeze(2), Scalars.One).add(gNew.unsqueeze(1), Scalars.One).exp();
+                var kNew = SinkhornRun.LogKernel(z, fNew, gNew).exp();
                 (f, g, kernel) = (Swap(fNew, f), Swap(gNew, g), Swap(kNew, kernel));
                 (u, v) = (Swap(ones_like(uNew), u), Swap(ones_like(vNew), v));
             }
@@ -79,10 +105,14 @@ internal static class StabilizedScaling
         f = f.add(u.log(), Scalars.One);
         g = g.add(v.log(), Scalars.One);
         if (!(f.isfinite().all().item<bool>() && g.isfinite().all().item<bool>()))
-            return null; // never seen within the spread limits; the log-domain path then gives the exact answer
+        {
+            // Never seen within the spread limits; under Auto the log-domain path then gives the exact answer.
+            declined = "the potentials came out non-finite";
+            return null;
+        }
 
         using var noGrad = no_grad();
-        var error = RowError(p, z, f, g);
+        var error = SinkhornMarginalError.RowL1(p, z, f, g).to(ScalarType.Float64);
         using var iterationCount = ((long)options.MaxIterations).ToScalar();
         using var defaultTolerance = SinkhornResult.DefaultTolerance.ToScalar();
         var iterations = full(batch, iterationCount, dtype: ScalarType.Int64, device: device);
@@ -94,11 +124,5 @@ internal static class StabilizedScaling
         fresh.MoveToOuterDisposeScope();
         old.Dispose();
         return fresh;
-    }
-
-    private static Tensor RowError(PreparedProblem p, Tensor z, Tensor f, Tensor g)
-    {
-        var rowSums = z.add(f.unsqueeze(2), Scalars.One).add(g.unsqueeze(1), Scalars.One).logsumexp(2).exp();
-        return (rowSums - p.LogA.exp()).abs().sum(1).to(ScalarType.Float64);
     }
 }

@@ -1,0 +1,30 @@
+namespace Norton.Core.OptimalTransport;
+
+/// <summary>
+/// Which implementation of the Sinkhorn sweeps <see cref="Sinkhorn.Solve"/> runs. All compute the same iterate (rows
+/// first, then columns); they differ in speed and in what they support. See docs/api-guide.md (Sinkhorn).
+/// </summary>
+public enum SinkhornBackend
+{
+    /// <summary>
+    /// Let the solver choose: <see cref="FusedCpu"/> where it can run, else <see cref="Scaling"/> for detached problems
+    /// of at least 4,096 entries whose kernel spread the dtype can hold, else <see cref="LogDomain"/>.
+    /// Never reported on a result.
+    /// </summary>
+    Auto,
+
+    /// <summary>Log-domain torch ops: any device, masks, autograd, annealing, relaxation, tolerance.</summary>
+    LogDomain,
+
+    /// <summary>
+    /// Scaling (kernel) domain with absorption, two batched matrix-vector products per sweep: detached, unmasked,
+    /// unrelaxed, unannealed problems without a tolerance, at least one sweep, kernel spread within the dtype's range.
+    /// </summary>
+    Scaling,
+
+    /// <summary>
+    /// A fused kernel over the tensor memory for batches of small problems: CPU, float32/float64, detached, unmasked,
+    /// unrelaxed, unannealed, at most 64 rows and columns (bucket included).
+    /// </summary>
+    FusedCpu,
+}

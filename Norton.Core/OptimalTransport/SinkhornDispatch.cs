@@ -1,0 +1,37 @@
+namespace Norton.Core.OptimalTransport;
+
+/// <summary>
+/// Picks the backend of <see cref="SinkhornOptions.Backend"/>: the one named (or an <see cref="ArgumentException"/>
+/// saying why it cannot run the problem, never a silent fallback), or under Auto the fastest that can run it.
+/// </summary>
+internal static class SinkhornDispatch
+{
+    private static readonly ISinkhornBackend[] Backends = [FusedSinkhornKernel.Instance, StabilizedScaling.Instance, SinkhornIteration.Instance];
+
+    public static (SinkhornIteration.Output Output, SinkhornBackend Backend) Run(SinkhornRun run)
+    {
+        var requested = run.Options.Backend;
+        if (requested == SinkhornBackend.Auto) return RunAuto(run);
+
+        var backend = Array.Find(Backends, b => b.Kind == requested)
+            ?? throw new ArgumentOutOfRangeException(nameof(run), requested, "unknown SinkhornBackend");
+        var output = (backend.CannotRun(run) is { } why ? null : backend.Run(run, out why))
+            ?? throw new ArgumentException(
+                $"SinkhornOptions.Backend is {requested}, which cannot run this problem: {why}. " +
+                $"Choose {SinkhornBackend.Auto} or {SinkhornBackend.LogDomain}.", "options");
+        return (output, requested);
+    }
+
+    // Today's choices: the fused kernel for what it can run, scaling for large detached problems whose spread the
+    // dtype holds, the log domain for everything else.
+    private static (SinkhornIteration.Output, SinkhornBackend) RunAuto(SinkhornRun run)
+    {
+        if (FusedSinkhornKernel.Instance.CannotRun(run) is null
+            && FusedSinkhornKernel.Instance.Run(run, out _) is { } fused)
+            return (fused, SinkhornBackend.FusedCpu);
+        if (StabilizedScaling.Instance.CannotRun(run) is null && StabilizedScaling.WorthIt(run)
+            && StabilizedScaling.Instance.Run(run, out _) is { } scaled)
+            return (scaled, SinkhornBackend.Scaling);
+        return (SinkhornIteration.Run(run.Problem, run.Options, run.Relaxation, run.F0, run.G0), SinkhornBackend.LogDomain);
+    }
+}
