@@ -1,3 +1,4 @@
+using Norton.Core.Features;
 using Norton.Core;
 using Norton.Losses;
 using TorchSharp;

@@ -1,3 +1,4 @@
+using Norton.Core.Features;
 using System.Diagnostics;
 using System.Text.Json;
 using Norton.Losses;
@@ -58,8 +59,8 @@ public static class ProfileStepCommand
             double tForward = clock.Elapsed.TotalSeconds;
             // The loss alone, on detached copies: its share of the backward.
             var (video, text) = output.ToLossInputs();
-            var dv = new VideoFeatures(output.Video.Pooled.detach().requires_grad_(), output.Video.Tokens.detach().requires_grad_(), output.Video.TokenMask);
-            var dt = new TextFeatures(output.Text.Pooled.detach().requires_grad_(), output.Text.Tokens.detach().requires_grad_(), output.Text.TokenMask);
+            var dv = new VideoFeatures(output.Video.Pooled.detach().requires_grad_(), output.Video.Frames!.detach().requires_grad_(), output.Video.Mask);
+            var dt = new TextFeatures(output.Text.Pooled.detach().requires_grad_(), output.Text.Words!.detach().requires_grad_(), output.Text.Mask);
             var lossClock = Stopwatch.StartNew();
             using (var detached = loss.Forward(dv, dt)) detached.Loss.backward();
             double tLoss = lossClock.Elapsed.TotalSeconds;

@@ -10,7 +10,11 @@ public static class StepInputs
     public const int ClipsPerVideo = 16;
 
     /// <summary>"full" (the paper's towers) or "reduced" (the parity fixtures' config A, 512-wide input).</summary>
-    public static VideoClipConfig Model(string size) => size == "full" ? VideoClipConfig.Full(16) : VideoClipConfig.ReducedA;
+    public static VideoClipConfig Model(string size) => size == "full" ? VideoClipConfig.Full(16) : Reduced;
+
+    /// <summary>Config A of the parity fixtures: vocab 1000, hidden 64, 2 layers, 4 heads, FFN 128, 40 positions, 8 video slots.</summary>
+    private static VideoClipConfig Reduced { get; } = new(
+        new Norton.Models.Bert.BertConfig(1000, 64, 2, 4, 128, 40), new Norton.Models.Bert.BertConfig(1000, 64, 2, 4, 128, 40), maxVideoLen: 8);
 
     /// <summary>A corpus with batches of <paramref name="clips"/> rows (a multiple of 16) at the config's lengths.</summary>
     public static SyntheticTrainingData Data(long clips, VideoClipConfig model)

@@ -1,3 +1,4 @@
+using Norton.Core.Features;
 using System.Text.Json;
 using Norton.TestSupport;
 using TorchSharp;

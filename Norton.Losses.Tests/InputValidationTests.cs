@@ -1,3 +1,4 @@
+using Norton.Core.Features;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using Norton.Core.Features;
 using Norton.Losses.Baselines;
 using TorchSharp;
 using Xunit;

@@ -1,3 +1,4 @@
+using Norton.Core.Features;
 using Norton.TestSupport;
 using TorchSharp;
 using Xunit;

@@ -1,3 +1,4 @@
+using Norton.Core.Features;
 using Norton.Core.OptimalTransport;
 using Norton.Core;
 using TorchSharp;

@@ -1,3 +1,4 @@
+using Norton.Core.Features;
 using Norton.Models.Bert;
 using Norton.Models.VideoClip;
 using TorchSharp;
@@ -52,7 +53,9 @@ public sealed class VideoTextModel : nn.Module<Tensor, Tensor, Tensor, Tensor, V
         }
         catch
         {
-            video.Dispose();
+            video.Pooled.Dispose();
+            video.Frames?.Dispose();
+            video.Mask?.Dispose();
             throw;
         }
     }
@@ -66,7 +69,7 @@ public sealed class VideoTextModel : nn.Module<Tensor, Tensor, Tensor, Tensor, V
     /// <param name="caps">(N, Lc) int64; only <c>caps[:, :2]</c> is read.</param>
     /// <param name="cmasks">(N, Lc) bool; only <c>cmasks[:, :2]</c> is read.</param>
     /// <exception cref="ArgumentException">Wrong shapes or dtypes, feature width, too many slots, ids outside the vocabulary.</exception>
-    public ModalityEncoding ForwardVideo(Tensor vfeats, Tensor vmasks, Tensor caps, Tensor cmasks)
+    public VideoFeatures ForwardVideo(Tensor vfeats, Tensor vmasks, Tensor caps, Tensor cmasks)
     {
         using var scope = NewDisposeScope();
         using var encoded = video_encoder.forward(vfeats, vmasks, caps, cmasks);
@@ -74,7 +77,7 @@ public sealed class VideoTextModel : nn.Module<Tensor, Tensor, Tensor, Tensor, V
         long n = vfeats.shape[0];
         var mask = cat([zeros(n, 1, ScalarType.Bool, vfeats.device), vmasks.to(ScalarType.Bool), ones(n, 1, ScalarType.Bool, vfeats.device)], 1);
         var pooled = MaskedMeanPooling.Pool(tokens, mask);
-        return new ModalityEncoding(pooled.MoveToOuterDisposeScope(), tokens.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
+        return new VideoFeatures(pooled.MoveToOuterDisposeScope(), tokens.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
     }
 
     /// <summary>
@@ -86,7 +89,7 @@ public sealed class VideoTextModel : nn.Module<Tensor, Tensor, Tensor, Tensor, V
     /// <param name="cmasks">(N, Lc) bool; every row needs a true entry after index 1.</param>
     /// <exception cref="ArgumentException">Wrong shapes or dtypes, too long, ids outside the vocabulary, a row with
     /// nothing to pool.</exception>
-    public ModalityEncoding ForwardText(Tensor caps, Tensor cmasks)
+    public TextFeatures ForwardText(Tensor caps, Tensor cmasks)
     {
         CheckText(caps, cmasks);
         using var scope = NewDisposeScope();
@@ -98,7 +101,7 @@ public sealed class VideoTextModel : nn.Module<Tensor, Tensor, Tensor, Tensor, V
         var tokens = encoded.LastHiddenState.alias();
         var mask = cat([zeros(caps.shape[0], 1, ScalarType.Bool, caps.device), c.narrow(1, 2, lc - 2)], 1);
         var pooled = MaskedMeanPooling.Pool(tokens, mask);
-        return new ModalityEncoding(pooled.MoveToOuterDisposeScope(), tokens.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
+        return new TextFeatures(pooled.MoveToOuterDisposeScope(), tokens.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
     }
 
     /// <summary>

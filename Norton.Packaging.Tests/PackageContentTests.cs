@@ -8,13 +8,13 @@ namespace Norton.Packaging.Tests;
 public sealed class PackageContentTests(PackedNorton packed)
 {
     // What a consumer needs and no more: the managed TorchSharp (the backend is the application's choice) and,
-    // for Models, its tokenizer, its checkpoint reader and Norton.Losses (VideoTextOutput.ToLossInputs); for
-    // Evaluation, the model and the YAML reader of the original's configs.
+    // for Models, its tokenizer and its checkpoint reader (not Norton.Losses: the loss input types live in Norton.Core);
+    // for Evaluation, the model and the YAML reader of the original's configs.
     private static readonly Dictionary<string, string[]> ExpectedDependencies = new()
     {
         ["Norton.Core"] = ["TorchSharp"],
         ["Norton.Losses"] = ["Norton.Core", "TorchSharp"],
-        ["Norton.Models"] = ["Microsoft.ML.Tokenizers", "Norton.Core", "Norton.Losses", "TorchSharp", "TorchSharp.PyBridge"],
+        ["Norton.Models"] = ["Microsoft.ML.Tokenizers", "Norton.Core", "TorchSharp", "TorchSharp.PyBridge"],
         ["Norton.Evaluation"] = ["Norton.Core", "Norton.Models", "TorchSharp", "YamlDotNet"],
     };
 

@@ -1,3 +1,4 @@
+using Norton.Core.Features;
 using Norton.Losses;
 using Norton.Models;
 using Norton.Training.Distributed;

@@ -52,25 +52,57 @@ public sealed class PromptBucketScorerTests
     }
 
     [Fact]
-    public void PrecomputedScoresEqualOneByOneScores()
+    public void BatchScoresEqualOneByOneScoresAcrossBlockSizes()
     {
-        using var similarity = tensor(Matrix);
-        var aligner = new ZeroShotAligner(0.3);
-        var direct = ParagraphRetrieval.Evaluate(similarity, Layout, new IParagraphScorer[] { new PromptBucketScorer(aligner) })[0];
-        var batched = new PromptBucketScorer(aligner);
-        batched.Precompute(similarity, Layout);
-        var fromBatch = ParagraphRetrieval.Evaluate(similarity, Layout, new IParagraphScorer[] { batched })[0];
+        // Three videos of 2, 3 and 2 clips and paragraphs of 2, 1 and 3 captions: six block sizes in one batch.
+        float[,] m = new float[6, 7];
+        var rng = new Random(11);
+        for (int r = 0; r < 6; r++)
+            for (int c = 0; c < 7; c++)
+                m[r, c] = (float)(rng.NextDouble() * 2 - 1);
+        var layout = ParagraphLayout.FromCounts(new[] { 2, 1, 3 }, new[] { 2, 3, 2 });
+        var scorer = new PromptBucketScorer(new ZeroShotAligner(0.3));
+        using var similarity = tensor(m);
 
-        for (int p = 0; p < 2; p++)
-            for (int v = 0; v < 2; v++)
-                Assert.Equal(direct.Scores[p, v], fromBatch.Scores[p, v], 5);
+        var fromBatch = ParagraphRetrieval.Evaluate(similarity, layout, new IParagraphScorer[] { scorer })[0];
+        var oneByOne = ParagraphRetrieval.Evaluate(similarity, layout,
+            new IParagraphScorer[] { new DelegateParagraphScorer("one", (in SimilarityBlock b, ParagraphBounds bounds) => scorer.Score(b, bounds)) })[0];
+
+        for (int p = 0; p < 3; p++)
+            for (int v = 0; v < 3; v++)
+                Assert.Equal(oneByOne.Scores[p, v], fromBatch.Scores[p, v], 5);
     }
 
     [Fact]
-    public void PrecomputeRejectsAMatrixSmallerThanTheLayout()
+    public void ScoreBatchKeepsTheOrderOfItsBlocksAndNoState()
     {
-        using var small = zeros(3, 4);
         var scorer = new PromptBucketScorer(new ZeroShotAligner(0.3));
-        Assert.Contains("similarity", Assert.Throws<ArgumentException>(() => scorer.Precompute(small, Layout)).Message);
+        var a = SimilarityBlock.FromArray(new[,] { { 0.95f, 0.0f }, { 0.95f, 0.0f } });
+        var b = SimilarityBlock.FromArray(new[,] { { 0.8f, 0.1f }, { 0.1f, 0.8f } });
+        var c = SimilarityBlock.FromArray(new[,] { { 0.5f, 0.2f, 0.1f } });
+        var bounds = new ParagraphBounds(2, 3);
+
+        double[] first = scorer.ScoreBatch(new[] { a, b, c, a }, bounds);
+        double[] reversed = scorer.ScoreBatch(new[] { a, c, b, a }, bounds);
+
+        Assert.Equal(scorer.Score(a, bounds), first[0], 5);
+        Assert.Equal(scorer.Score(b, bounds), first[1], 5);
+        Assert.Equal(scorer.Score(c, bounds), first[2], 5);
+        Assert.Equal(first[0], first[3], 12);
+        Assert.Equal(first[1], reversed[2], 12);
+        Assert.Equal(first[2], reversed[1], 12);
+        Assert.True(first[1] > first[0]);   // the diagonal pair beats the one-clip pair
+    }
+
+    [Fact]
+    public void ManyThreadsShareOneScorer()
+    {
+        var scorer = new PromptBucketScorer(new ZeroShotAligner(0.3));
+        var block = SimilarityBlock.FromArray(new[,] { { 0.8f, 0.1f }, { 0.1f, 0.8f } });
+        double expected = scorer.Score(block, new ParagraphBounds(2, 2));
+        var blocks = Enumerable.Repeat(block, 8).ToArray();
+        double[][] results = new double[4][];
+        Parallel.For(0, 4, i => results[i] = scorer.ScoreBatch(blocks, new ParagraphBounds(2, 2)));
+        Assert.All(results.SelectMany(r => r), s => Assert.Equal(expected, s, 5));
     }
 }

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using Norton.Core.Validation;
 using Norton.Evaluation.Metrics;
 using static TorchSharp.torch;
 
@@ -14,16 +12,14 @@ namespace Norton.Evaluation.Alignment;
 /// <remarks>
 /// <para>The block should hold cosine similarities (the scale of the bucket value). The bounds are not used: the
 /// score needs no padding.</para>
-/// <para>Scoring every (paragraph, video) pair one solver call at a time is slow (a Sinkhorn solve per pair); call
-/// <see cref="Precompute"/> with the matrix and layout first, and the pairs are solved in one batched call per block
-/// size. The score is a function of the block's values only, so the precomputed scores are looked up by value; a block
-/// not precomputed is solved on its own. Batched and single solves agree to float32 rounding.</para>
-/// <para>The precomputed scores live as long as the scorer (about 300 bytes per 8 x 8 pair). Not thread-safe while
-/// <see cref="Precompute"/> runs.</para>
+/// <para>A Sinkhorn solve per pair is slow; <see cref="ScoreBatch"/> (what <see cref="ParagraphRetrieval.Evaluate"/>
+/// calls) solves the pairs of one block size together, at most <see cref="PairsPerSolve"/> per call. Batched and
+/// single solves agree to float32 rounding. The scorer keeps no state, so one instance may serve several threads.</para>
 /// </remarks>
 public sealed class PromptBucketScorer : IParagraphScorer
 {
-    private readonly Dictionary<BlockKey, double> _known = new();
+    /// <summary>Pairs solved in one batched Sinkhorn call by <see cref="ScoreBatch"/>.</summary>
+    public const int PairsPerSolve = 4096;
 
     /// <summary>Creates the scorer.</summary>
     /// <param name="aligner">The aligner (bucket value, epsilon, sweeps).</param>
@@ -42,87 +38,48 @@ public sealed class PromptBucketScorer : IParagraphScorer
     /// <inheritdoc />
     public double Score(in SimilarityBlock block, ParagraphBounds bounds)
     {
-        float[] values = Flatten(block);
-        var key = new BlockKey(block.Rows, block.Columns, values);
-        if (_known.TryGetValue(key, out double score)) return score;
         using var scope = NewDisposeScope();
-        using var similarity = tensor(values, new long[] { block.Rows, block.Columns });
+        using var similarity = tensor(Flatten(block), new long[] { block.Rows, block.Columns });
         using var alignment = Aligner.Align(similarity);
         return alignment.TransportValue;
     }
 
-    /// <summary>
-    /// Solves every (paragraph, video) pair of a retrieval set in batches (one Sinkhorn call per block size) and keeps
-    /// the scores for <see cref="Score"/>.
-    /// </summary>
-    /// <param name="similarity">The (captions x clips) matrix that will be passed to <see cref="ParagraphRetrieval.Evaluate"/>.</param>
-    /// <param name="layout">Its layout.</param>
-    /// <exception cref="ArgumentException">The matrix is not 2-D floating point, is smaller than the layout, or not finite.</exception>
-    public void Precompute(Tensor similarity, ParagraphLayout layout)
+    /// <summary>Solves the pairs grouped by block size, one batched Sinkhorn call per group (and chunk).</summary>
+    /// <inheritdoc />
+    public double[] ScoreBatch(IReadOnlyList<SimilarityBlock> blocks, ParagraphBounds bounds)
     {
-        ArgumentNullException.ThrowIfNull(similarity);
-        ArgumentNullException.ThrowIfNull(layout);
-        Guard.Rank(similarity, nameof(similarity), 2);
-        Guard.FloatingPoint(similarity, nameof(similarity));
-        if (similarity.shape[0] < layout.CaptionRows || similarity.shape[1] < layout.ClipColumns)
-            throw new ArgumentException(
-                $"{nameof(layout)} needs a {layout.CaptionRows} x {layout.ClipColumns} similarity matrix; got {Guard.Shape(similarity)}.",
-                nameof(similarity));
-        using var scope = NewDisposeScope();
-        // The evaluation reads the matrix as float32; solve on exactly those values.
-        var s = similarity.detach().cpu().to(ScalarType.Float32).contiguous();
-        var pairs = from p in layout.Videos from v in layout.Videos select (Paragraph: p, Video: v);
-        foreach (var group in pairs.GroupBy(x => (x.Paragraph.CaptionCount, x.Video.ClipCount)))
+        ArgumentNullException.ThrowIfNull(blocks);
+        var scores = new double[blocks.Count];
+        var groups = Enumerable.Range(0, blocks.Count).GroupBy(i => (blocks[i].Rows, blocks[i].Columns));
+        foreach (var group in groups)
         {
-            int rows = group.Key.CaptionCount, columns = group.Key.ClipCount, size = rows * columns;
+            int rows = group.Key.Rows, columns = group.Key.Columns, size = rows * columns;
             // Chunks bound the solver's memory (a chunk of 4096 pairs of 8 x 8 needs a few MB per sweep).
-            foreach (var chunk in group.Chunk(PairsPerSolve))
+            foreach (int[] chunk in group.Chunk(PairsPerSolve))
             {
-                using var chunkScope = NewDisposeScope();
-                var stacked = stack(chunk.Select(x =>
-                    s.narrow(0, x.Paragraph.CaptionStart, rows).narrow(1, x.Video.ClipStart, columns)).ToArray());
-                double[] scores = Aligner.TransportValues(stacked);
-                float[] flat = stacked.data<float>().ToArray();
+                var values = new float[chunk.Length * size];
                 for (int b = 0; b < chunk.Length; b++)
-                    _known[new BlockKey(rows, columns, flat.AsSpan(b * size, size).ToArray())] = scores[b];
+                    Flatten(blocks[chunk[b]], values.AsSpan(b * size, size));
+                using var scope = NewDisposeScope();
+                using var stacked = tensor(values, new long[] { chunk.Length, rows, columns });
+                double[] solved = Aligner.TransportValues(stacked);
+                for (int b = 0; b < chunk.Length; b++)
+                    scores[chunk[b]] = solved[b];
             }
         }
+        return scores;
     }
-
-    /// <summary>Pairs solved in one batched Sinkhorn call by <see cref="Precompute"/>.</summary>
-    public const int PairsPerSolve = 4096;
 
     private static float[] Flatten(in SimilarityBlock block)
     {
         var values = new float[block.Rows * block.Columns];
-        for (int r = 0; r < block.Rows; r++)
-            block.Row(r).CopyTo(values.AsSpan(r * block.Columns));
+        Flatten(block, values);
         return values;
     }
 
-    /// <summary>A block's size and float32 values, compared by value.</summary>
-    private sealed class BlockKey : IEquatable<BlockKey>
+    private static void Flatten(in SimilarityBlock block, Span<float> into)
     {
-        private readonly int _rows, _columns, _hash;
-        private readonly float[] _values;
-
-        public BlockKey(int rows, int columns, float[] values)
-        {
-            _rows = rows;
-            _columns = columns;
-            _values = values;
-            var hash = new HashCode();
-            hash.Add(rows);
-            hash.Add(columns);
-            hash.AddBytes(MemoryMarshal.AsBytes(values.AsSpan()));
-            _hash = hash.ToHashCode();
-        }
-
-        public bool Equals(BlockKey? other) =>
-            other is not null && other._rows == _rows && other._columns == _columns && other._values.AsSpan().SequenceEqual(_values);
-
-        public override bool Equals(object? obj) => Equals(obj as BlockKey);
-
-        public override int GetHashCode() => _hash;
+        for (int r = 0; r < block.Rows; r++)
+            block.Row(r).CopyTo(into.Slice(r * block.Columns, block.Columns));
     }
 }

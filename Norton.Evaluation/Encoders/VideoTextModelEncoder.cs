@@ -30,7 +30,7 @@ public sealed class VideoTextModelEncoder : IZeroShotEncoder
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var encoded = _model.ForwardText(caps.to(_device), cmasks.to(_device));
+        var encoded = _model.ForwardText(caps.to(_device), cmasks.to(_device));
         return encoded.Pooled.to(ScalarType.Float32).cpu().clone().MoveToOuterDisposeScope();
     }
 
@@ -39,8 +39,8 @@ public sealed class VideoTextModelEncoder : IZeroShotEncoder
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        using var encoded = _model.ForwardVideo(vfeats.to(_device), vmasks.to(_device), caps.to(_device), cmasks.to(_device));
+        var encoded = _model.ForwardVideo(vfeats.to(_device), vmasks.to(_device), caps.to(_device), cmasks.to(_device));
         return (encoded.Pooled.to(ScalarType.Float32).cpu().clone().MoveToOuterDisposeScope(),
-                encoded.Tokens.to(ScalarType.Float32).cpu().clone().MoveToOuterDisposeScope());
+                encoded.Frames!.to(ScalarType.Float32).cpu().clone().MoveToOuterDisposeScope());
     }
 }

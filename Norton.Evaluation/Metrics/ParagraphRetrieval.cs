@@ -44,24 +44,28 @@ public static class ParagraphRetrieval
                 nameof(similarity));
         int k = layout.Videos.Count;
         var results = new List<ParagraphRetrievalResult>(scorers.Count);
+        // Every (paragraph, video) pair, paragraph-major; each scorer sees them all in one batch call.
+        var blocks = new SimilarityBlock[k * k];
+        for (int p = 0; p < k; p++)
+        {
+            ParagraphSpan text = layout.Videos[p];
+            for (int v = 0; v < k; v++)
+            {
+                ParagraphSpan video = layout.Videos[v];
+                blocks[p * k + v] = new SimilarityBlock(
+                    s, text.CaptionStart * columns + video.ClipStart, columns, text.CaptionCount, video.ClipCount);
+            }
+        }
         foreach (IParagraphScorer scorer in scorers)
         {
-            var scores = new double[k * k];
-            for (int p = 0; p < k; p++)
-            {
-                ParagraphSpan text = layout.Videos[p];
-                for (int v = 0; v < k; v++)
-                {
-                    ParagraphSpan video = layout.Videos[v];
-                    var block = new SimilarityBlock(
-                        s, text.CaptionStart * columns + video.ClipStart, columns, text.CaptionCount, video.ClipCount);
-                    double score = scorer.Score(block, layout.Bounds);
-                    if (double.IsNaN(score))
-                        throw new InvalidOperationException(
-                            $"scorer {scorer.Name} returned NaN for paragraph {p} ({text.VideoId}) and video {v} ({video.VideoId}).");
-                    scores[p * k + v] = score;
-                }
-            }
+            double[] scores = scorer.ScoreBatch(blocks, layout.Bounds);
+            if (scores is null || scores.Length != blocks.Length)
+                throw new InvalidOperationException(
+                    $"scorer {scorer.Name} returned {scores?.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"} scores for {blocks.Length} pairs.");
+            int nan = Array.FindIndex(scores, double.IsNaN);
+            if (nan >= 0)
+                throw new InvalidOperationException(
+                    $"scorer {scorer.Name} returned NaN for paragraph {nan / k} ({layout.Videos[nan / k].VideoId}) and video {nan % k} ({layout.Videos[nan % k].VideoId}).");
             int[] ranks = RetrievalRanking.DiagonalRanks(scores, k, k);
             var matrix = new double[k, k];
             Buffer.BlockCopy(scores, 0, matrix, 0, scores.Length * sizeof(double));

@@ -82,10 +82,10 @@ public sealed class CheckpointImportTests : IDisposable
     [Fact]
     public void SavePyRoundTripReproducesWeightsAndOutputs()
     {
-        using var source = new VideoTextModel(VideoClipConfig.ReducedA);
+        using var source = new VideoTextModel(FixtureConfigs.ReducedA);
         source.eval();
         source.save_py(Temp("a.pt"));
-        using var target = new VideoTextModel(VideoClipConfig.ReducedA);
+        using var target = new VideoTextModel(FixtureConfigs.ReducedA);
         target.eval();
         var report = CheckpointLoader.Load(target, Temp("a.pt"));
         Assert.Equal(target.state_dict().Count, report.Loaded.Count);
@@ -99,7 +99,7 @@ public sealed class CheckpointImportTests : IDisposable
         var a = source.forward(caps, cmasks, vfeats, vmasks);
         var b = target.forward(caps, cmasks, vfeats, vmasks);
         Assert.True(Same(a.Video.Pooled, b.Video.Pooled));
-        Assert.True(Same(a.Text.Tokens, b.Text.Tokens));
+        Assert.True(Same(a.Text.Words!, b.Text.Words!));
     }
 
     [Fact]

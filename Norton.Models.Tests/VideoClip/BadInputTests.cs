@@ -8,7 +8,7 @@ namespace Norton.Models.Tests.VideoClip;
 /// <summary>Wrong inputs fail with an ArgumentException that names the argument, the expectation and what came.</summary>
 public sealed class BadInputTests : IDisposable
 {
-    private readonly VideoTextModel _model = new(VideoClipConfig.ReducedA);
+    private readonly VideoTextModel _model = new(FixtureConfigs.ReducedA);
     private readonly TorchSharp.DisposeScope _scope = NewDisposeScope();
 
     public void Dispose()

@@ -44,7 +44,7 @@ public class EndToEndTrainingTests
         using var scope = NewDisposeScope();
         manual_seed(3);
         var gen = new Generator(7);
-        using var model = new VideoTextModel(VideoClipConfig.ReducedA);
+        using var model = new VideoTextModel(FixtureConfigs.ReducedA);
         using var loss = new NortonLoss();
         model.train();
         var before = Snapshot(model);
@@ -73,7 +73,7 @@ public class EndToEndTrainingTests
         using var scope = NewDisposeScope();
         manual_seed(4);
         var gen = new Generator(8);
-        using var model = new VideoTextModel(VideoClipConfig.ReducedA);
+        using var model = new VideoTextModel(FixtureConfigs.ReducedA);
         using var loss = new NortonLoss();
         model.UseLayerNormOnly();
         model.train();

@@ -27,10 +27,10 @@ public class TextEncoderParityTests
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var text = model.ForwardText(fx["caps"], fx["cmasks"]);
-        AssertClose(fx["text_outputs"], text.Tokens, $"{fx.Name} text_outputs");
+        AssertClose(fx["text_outputs"], text.Words!, $"{fx.Name} text_outputs");
         AssertClose(fx["pooled_text"], text.Pooled, $"{fx.Name} pooled_text");
         AssertClose(fx["output"], text.Pooled, $"{fx.Name} output");
-        AssertEqual(fx["text_mask_outputs"], text.TokenMask, $"{fx.Name} text_mask_outputs");
+        AssertEqual(fx["text_mask_outputs"], text.Mask!, $"{fx.Name} text_mask_outputs");
     }
 
     [Theory]
@@ -76,8 +76,8 @@ public class TextEncoderParityTests
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var text = model.ForwardText(fx["caps"], fx["cmasks"]);
-        Assert.Equal(ScalarType.Float64, text.Tokens.dtype);
-        Tolerance.AssertClose(fx["text_outputs_float64"], text.Tokens, 1e-9, 0, 1e-9, $"{fx.Name} text_outputs_float64");
+        Assert.Equal(ScalarType.Float64, text.Words!.dtype);
+        Tolerance.AssertClose(fx["text_outputs_float64"], text.Words!, 1e-9, 0, 1e-9, $"{fx.Name} text_outputs_float64");
         Tolerance.AssertClose(fx["pooled_text_float64"], text.Pooled, 1e-9, 0, 1e-9, $"{fx.Name} pooled_text_float64");
     }
 }

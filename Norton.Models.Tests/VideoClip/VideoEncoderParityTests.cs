@@ -28,10 +28,10 @@ public class VideoEncoderParityTests
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var video = model.ForwardVideo(fx["vfeats"], fx["vmasks"], fx["caps"], fx["cmasks"]);
-        AssertClose(fx["video_outputs"], video.Tokens, $"{fx.Name} video_outputs");
+        AssertClose(fx["video_outputs"], video.Frames!, $"{fx.Name} video_outputs");
         AssertClose(fx["pooled_video"], video.Pooled, $"{fx.Name} pooled_video");
         AssertClose(fx["output"], video.Pooled, $"{fx.Name} output");
-        AssertEqual(fx["video_mask_outputs"], video.TokenMask, $"{fx.Name} video_mask_outputs");
+        AssertEqual(fx["video_mask_outputs"], video.Mask!, $"{fx.Name} video_mask_outputs");
     }
 
     [Theory]
@@ -77,8 +77,8 @@ public class VideoEncoderParityTests
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var video = model.ForwardVideo(fx["vfeats"].to(float64), fx["vmasks"], fx["caps"], fx["cmasks"]);
-        Assert.Equal(ScalarType.Float64, video.Tokens.dtype);
-        Tolerance.AssertClose(fx["video_outputs_float64"], video.Tokens, 1e-9, 0, 1e-9, $"{fx.Name} video_outputs_float64");
+        Assert.Equal(ScalarType.Float64, video.Frames!.dtype);
+        Tolerance.AssertClose(fx["video_outputs_float64"], video.Frames!, 1e-9, 0, 1e-9, $"{fx.Name} video_outputs_float64");
         Tolerance.AssertClose(fx["pooled_video_float64"], video.Pooled, 1e-9, 0, 1e-9, $"{fx.Name} pooled_video_float64");
     }
 }

@@ -14,7 +14,7 @@ public class VideoTextModelTests
 
     private static VideoTextModel LoadedModel(Fixture video, Fixture text)
     {
-        var model = new VideoTextModel(VideoClipConfig.ReducedA);
+        var model = new VideoTextModel(FixtureConfigs.ReducedA);
         model.eval();
         CheckpointLoader.Load(model.VideoEncoder, video.WeightsPath, new CheckpointLoadOptions(Prefix: "video_encoder."));
         CheckpointLoader.Load(model.TextEncoder, text.WeightsPath, new CheckpointLoadOptions(Prefix: "text_encoder."));
@@ -35,19 +35,19 @@ public class VideoTextModelTests
 
         using var output = model.forward(text["caps"], text["cmasks"], video["vfeats"], video["vmasks"]);
         AssertClose(video["pooled_video"], output.Video.Pooled, "pooled_video");
-        AssertClose(video["video_outputs"], output.Video.Tokens, "video_outputs");
-        AssertEqual(video["video_mask_outputs"], output.Video.TokenMask, "video_mask_outputs");
+        AssertClose(video["video_outputs"], output.Video.Frames!, "video_outputs");
+        AssertEqual(video["video_mask_outputs"], output.Video.Mask!, "video_mask_outputs");
         AssertClose(text["pooled_text"], output.Text.Pooled, "pooled_text");
-        AssertClose(text["text_outputs"], output.Text.Tokens, "text_outputs");
-        AssertEqual(text["text_mask_outputs"], output.Text.TokenMask, "text_mask_outputs");
-        Assert.Equal(ScalarType.Bool, output.Video.TokenMask.dtype);
+        AssertClose(text["text_outputs"], output.Text.Words!, "text_outputs");
+        AssertEqual(text["text_mask_outputs"], output.Text.Mask!, "text_mask_outputs");
+        Assert.Equal(ScalarType.Bool, output.Video.Mask!.dtype);
     }
 
     /// <summary>Dropout 0.1 is active in train mode (Norton post-trains with it on) and off in eval mode.</summary>
     [Fact]
     public void DropoutActsOnlyInTrainMode()
     {
-        using var model = new VideoTextModel(VideoClipConfig.ReducedA);
+        using var model = new VideoTextModel(FixtureConfigs.ReducedA);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var caps = tensor(new long[] { 101, 102, 7, 8, 102, 0 }).reshape(1, 6);
@@ -67,7 +67,7 @@ public class VideoTextModelTests
     [Fact]
     public void LayerNormOnlyTrainsOnlyLayerNorms()
     {
-        using var model = new VideoTextModel(VideoClipConfig.ReducedA);
+        using var model = new VideoTextModel(FixtureConfigs.ReducedA);
         long trainable = model.UseLayerNormOnly();
         // Config A: 2 + 2·2 video LayerNorms + 1 + 2·2 text LayerNorms = 11 LayerNorms of width 64, γ and β each.
         Assert.Equal(11L * 2 * 64, trainable);
@@ -90,7 +90,7 @@ public class VideoTextModelTests
     [Fact]
     public void ForwardLeavesNoLiveTemporaries()
     {
-        using var model = new VideoTextModel(VideoClipConfig.ReducedA);
+        using var model = new VideoTextModel(FixtureConfigs.ReducedA);
         model.eval();
         using var caps = tensor(new long[] { 101, 102, 7, 8, 102, 0, 101, 102, 9, 102, 0, 0 }).reshape(2, 6);
         using var cmasks = caps.ne(0);

@@ -42,13 +42,6 @@ public sealed record VideoClipConfig
     public static VideoClipConfig Full(int maxVideoLen = 16) =>
         new(BertConfig.BertBaseUncased.WithLayers(6), BertConfig.BertBaseUncased, maxVideoLen);
 
-    /// <summary>
-    /// Config A of the parity fixtures: vocab 1000, hidden 64, 2 layers, 4 heads, FFN 128, 40 positions,
-    /// <c>max_video_len</c> 8, input width 512; both towers alike.
-    /// </summary>
-    public static VideoClipConfig ReducedA { get; } = new(
-        new BertConfig(1000, 64, 2, 4, 128, 40), new BertConfig(1000, 64, 2, 4, 128, 40), maxVideoLen: 8);
-
     /// <summary>BERT sizes of the video tower.</summary>
     public BertConfig Video { get; }
 

@@ -1,5 +1,6 @@
 // A fresh console project that got Norton.Losses by `dotnet add package` (see ConsumerProjectTests).
 using System.Globalization;
+using Norton.Core.Features;
 using Norton.Core.Native;
 using Norton.Losses;
 using static TorchSharp.torch;

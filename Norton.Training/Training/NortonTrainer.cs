@@ -1,3 +1,4 @@
+using Norton.Core.Features;
 using System.Diagnostics;
 using Norton.Losses;
 using Norton.Models;

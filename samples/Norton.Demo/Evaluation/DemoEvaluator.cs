@@ -46,7 +46,6 @@ internal static class DemoEvaluator
         var counts = Enumerable.Repeat(clips, test.Count).ToArray();
         var layout = ParagraphLayout.FromCounts(counts, counts);
         var transport = new PromptBucketScorer(aligner);
-        transport.Precompute(s, layout);
         // DTW on the distance 1 - cosine: the original's -dot would measure embedding norms as much as directions.
         var dtw = new DtwScorer(new SequenceDistanceOptions(1f, null, PathLengthScaling.AreaRatio));
         var paragraph = ParagraphRetrieval.Evaluate(s, layout, new IParagraphScorer[] { transport, CaptionAverageScorer.Instance, dtw });

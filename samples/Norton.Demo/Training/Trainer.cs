@@ -1,3 +1,4 @@
+using Norton.Core.Features;
 using Norton.Core.Optimization;
 using Norton.Demo.Data;
 using Norton.Demo.Evaluation;

@@ -1,13 +1,13 @@
 using Norton.Core.Validation;
 using static TorchSharp.torch;
 
-namespace Norton.Losses;
+namespace Norton.Core.Features;
 
 /// <summary>
 /// The video side of a Norton loss call: N clips, each with a pooled feature and its per-frame features.
 /// </summary>
 /// <remarks>
-/// <para>Consecutive groups of <see cref="NortonLossOptions.Length"/> clips form one long video. The tensors are the
+/// <para>Consecutive groups of <c>NortonLossOptions.Length</c> (Norton.Losses) clips form one long video. The tensors are the
 /// caller's; this type neither copies nor disposes them.</para>
 /// <para>Shapes and dtypes are checked here; values (finite numbers, a 0/1 mask, at least one valid frame per clip)
 /// are checked by the loss that reads them.</para>
@@ -21,7 +21,7 @@ public sealed class VideoFeatures
     /// <exception cref="ArgumentException">A shape, dtype or device does not fit; the message says which and what came.</exception>
     public VideoFeatures(Tensor pooled, Tensor? frames = null, Tensor? mask = null)
     {
-        TokenFeatureChecks.CheckShapes(pooled, frames, mask, "video", nameof(Frames));
+        FeatureShapeChecks.CheckShapes(pooled, frames, mask, "video", nameof(Frames));
         Pooled = pooled;
         Frames = frames;
         Mask = mask;
@@ -45,7 +45,7 @@ public sealed class VideoFeatures
     /// <summary>V, the padded number of frame slots (0 without frames).</summary>
     public long Slots => Frames?.shape[1] ?? 0;
 
-    /// <summary>Throws unless every feature is finite and the mask holds only 0/1 (called by the losses).</summary>
+    /// <summary>Throws unless every feature is finite and the mask holds only 0/1 (called by the losses in Norton.Losses).</summary>
     internal void ValidateValues(bool withFrames)
     {
         Guard.Finite(Pooled, "video.Pooled");

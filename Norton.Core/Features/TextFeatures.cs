@@ -1,13 +1,13 @@
 using Norton.Core.Validation;
 using static TorchSharp.torch;
 
-namespace Norton.Losses;
+namespace Norton.Core.Features;
 
 /// <summary>
 /// The text side of a Norton loss call: N captions, each with a pooled feature and its per-word features.
 /// </summary>
 /// <remarks>
-/// <para>Caption i belongs to clip i; consecutive groups of <see cref="NortonLossOptions.Length"/> captions form one
+/// <para>Caption i belongs to clip i; consecutive groups of <c>NortonLossOptions.Length</c> (Norton.Losses) captions form one
 /// paragraph. The tensors are the caller's; this type neither copies nor disposes them.</para>
 /// <para>Shapes and dtypes are checked here; values (finite numbers, a 0/1 mask, at least one valid word per caption)
 /// are checked by the loss that reads them.</para>
@@ -21,7 +21,7 @@ public sealed class TextFeatures
     /// <exception cref="ArgumentException">A shape, dtype or device does not fit; the message says which and what came.</exception>
     public TextFeatures(Tensor pooled, Tensor? words = null, Tensor? mask = null)
     {
-        TokenFeatureChecks.CheckShapes(pooled, words, mask, "text", nameof(Words));
+        FeatureShapeChecks.CheckShapes(pooled, words, mask, "text", nameof(Words));
         Pooled = pooled;
         Words = words;
         Mask = mask;
@@ -45,7 +45,7 @@ public sealed class TextFeatures
     /// <summary>T, the padded number of word slots (0 without words).</summary>
     public long Slots => Words?.shape[1] ?? 0;
 
-    /// <summary>Throws unless every feature is finite (called by the losses).</summary>
+    /// <summary>Throws unless every feature is finite (called by the losses in Norton.Losses).</summary>
     internal void ValidateValues(bool withWords)
     {
         Guard.Finite(Pooled, "text.Pooled");
