@@ -70,7 +70,8 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
     /// <param name="text">Captions with words; same N, D and dtype.</param>
     /// <param name="diagnostics">Also return similarities, prompt value, plans, logits and the Sinkhorn outcome.</param>
     /// <exception cref="ArgumentException">N is not a multiple of Length, shapes/dtypes differ, a mask row has no valid
-    /// slot, a feature is not finite or zero, or k = int(PromptRatio N) is out of [1, N].</exception>
+    /// slot, a feature is not finite or zero, or k = int(PromptRatio N) is out of [1, N]. The value checks run in one
+    /// device-to-host transfer, and not at all with <see cref="NortonLossOptions.CheckValues"/> = false.</exception>
     public VideoParagraphResult Compute(VideoFeatures video, TextFeatures text, bool diagnostics = false)
     {
         ArgumentNullException.ThrowIfNull(video);
