@@ -167,7 +167,6 @@ public class NortonLossTests
     {
         var (v, t) = Batch(n: 12, requiresGrad: true);
         using var loss = new NortonLoss(Small);
-        FineGrainedLseFunction.ReleasePending(); // gradients an earlier test's backward handed to autograd
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         using (var o = loss.Forward(v, t, diagnostics: true))
             Assert.True(DisposeScopeManager.Statistics.ThreadTotalLiveCount > before);
@@ -179,7 +178,6 @@ public class NortonLossTests
     {
         var (v, t) = Batch(n: 12, requiresGrad: true);
         using var loss = new NortonLoss(Small);
-        FineGrainedLseFunction.ReleasePending();
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         for (int step = 0; step < 3; step++)
         {
@@ -190,9 +188,38 @@ public class NortonLossTests
                 using var g = leaf.grad;
                 leaf.grad = null;
             }
-            // TorchSharp leaves the custom backward's gradient wrappers alive; the function frees them on its next use.
-            FineGrainedLseFunction.ReleasePending();
+            // TorchSharp leaves the custom backward's gradient wrappers alive; this loss frees them on its next use.
+            var pending = loss.VideoParagraph!.FineGrained.PendingGradients;
+            Assert.Equal(2, pending.Count);
+            pending.Release();
             Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        }
+    }
+
+    [Fact]
+    public void PendingGradientsBelongToTheirLoss()
+    {
+        var (v, t) = Batch(n: 12, requiresGrad: true);
+        using var a = new NortonLoss(Small);
+        using var b = new NortonLoss(Small);
+        using (var o = a.Forward(v, t))
+            o.Loss.backward();
+        var pendingA = a.VideoParagraph!.FineGrained.PendingGradients;
+        Assert.Equal(2, pendingA.Count);
+        // Another loss's forward and backward leave a's gradients alone (a process-wide list would free them here).
+        using (var o = b.Forward(v, t))
+            o.Loss.backward();
+        Assert.Equal(2, pendingA.Count);
+        Assert.Equal(2, b.VideoParagraph!.FineGrained.PendingGradients.Count);
+        // a's next forward frees them; disposing b frees b's.
+        using (a.Forward(v, t)) { }
+        Assert.Equal(0, pendingA.Count);
+        b.Dispose();
+        Assert.Equal(0, b.VideoParagraph!.FineGrained.PendingGradients.Count);
+        foreach (var leaf in new[] { v.Pooled, v.Frames!, t.Pooled, t.Words! })
+        {
+            using var g = leaf.grad;
+            leaf.grad = null;
         }
     }
 }

@@ -54,12 +54,23 @@ public sealed class ClipCaptionLoss : nn.Module<Tensor, Tensor, Tensor>
     /// <param name="pooledText">(N, D) pooled caption features, same N, D and dtype.</param>
     /// <param name="diagnostics">Also return logits, plan and Sinkhorn outcome.</param>
     /// <exception cref="ArgumentException">Shapes or dtypes differ, or a feature is not finite.</exception>
-    public ClipCaptionResult Compute(Tensor pooledVideo, Tensor pooledText, bool diagnostics = false)
+    public ClipCaptionResult Compute(Tensor pooledVideo, Tensor pooledText, bool diagnostics = false) =>
+        Compute(pooledVideo, pooledText, diagnostics, checkValues: true);
+
+    /// <summary><see cref="Compute(Tensor, Tensor, bool)"/>; <paramref name="checkValues"/> false skips the finite check
+    /// (the caller checked the values already, or <see cref="NortonLossOptions.CheckValues"/> is off).</summary>
+    internal ClipCaptionResult Compute(Tensor pooledVideo, Tensor pooledText, bool diagnostics, bool checkValues)
     {
         ArgumentNullException.ThrowIfNull(pooledVideo);
         ArgumentNullException.ThrowIfNull(pooledText);
         CheckPair(pooledVideo, pooledText);
         using var scope = NewDisposeScope();
+        if (checkValues)
+        {
+            var checks = new LossValueChecks(enabled: true);
+            AddValueChecks(checks, pooledVideo, pooledText);
+            checks.Read();
+        }
         var computeType = SimilarityMath.ComputeType(pooledVideo.dtype);
         var pv = pooledVideo.to(computeType);
         var pt = pooledText.to(computeType);
@@ -99,6 +110,7 @@ public sealed class ClipCaptionLoss : nn.Module<Tensor, Tensor, Tensor>
             sinkhorn);
     }
 
+    /// <summary>Shapes, dtypes and devices of the pooled pair (no value is read).</summary>
     internal static void CheckPair(Tensor pooledVideo, Tensor pooledText)
     {
         Guard.FloatingPoint(pooledVideo, "video.Pooled");
@@ -110,7 +122,12 @@ public sealed class ClipCaptionLoss : nn.Module<Tensor, Tensor, Tensor>
             throw new ArgumentException($"video.Pooled is {pooledVideo.dtype} but text.Pooled is {pooledText.dtype}; they must match.", "text");
         if (!TokenFeatureChecks.SameDevice(pooledVideo, pooledText))
             throw new ArgumentException($"video.Pooled is on {pooledVideo.device} but text.Pooled on {pooledText.device}; they must match.", "text");
-        Guard.Finite(pooledVideo, "video.Pooled");
-        Guard.Finite(pooledText, "text.Pooled");
+    }
+
+    /// <summary>Adds the pooled pair's value checks (finite features) to a call's batched checks.</summary>
+    internal static void AddValueChecks(LossValueChecks checks, Tensor pooledVideo, Tensor pooledText)
+    {
+        TokenFeatureChecks.Finite(checks, pooledVideo, "video.Pooled");
+        TokenFeatureChecks.Finite(checks, pooledText, "text.Pooled");
     }
 }

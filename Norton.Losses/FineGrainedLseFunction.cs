@@ -10,29 +10,19 @@ namespace Norton.Losses;
 /// normalisation happen inside, so nothing but those inputs is kept for the backward, which recomputes the layout,
 /// the normalisation and every product block, then scatters its gradient back to the flat slots.
 /// </summary>
-/// <remarks>Call: <c>apply(wordsFlat, framesFlat, plan)</c>; returns <c>[t2vSum, v2tSum]</c> (sorted order).</remarks>
+/// <remarks>Call: <c>apply(wordsFlat, framesFlat, plan, pending)</c>; returns <c>[t2vSum, v2tSum]</c> (sorted order).</remarks>
 internal sealed class FineGrainedLseFunction : MultiTensorFunction<FineGrainedLseFunction>
 {
     private const string PlanKey = "plan";
+
+    private const string PendingKey = "pending";
 
     // TorchSharp 0.107 disposes neither the gradient wrappers it hands to backward nor the managed wrappers of the
     // gradients backward returns (the graph copies the latter right after backward returns). Left alone they hold
     // (N*T, D) and (N*V, D) buffers until the garbage collector runs, so a training loop without its own dispose scope
     // would grow by ~150 MB a step at paper scale. We dispose the incoming wrappers ourselves and the returned ones
-    // at the next call of this function, when the graph is long done with them.
-    private static readonly object PendingGate = new();
-    private static List<Tensor> _pending = [];
-
-    internal static void ReleasePending()
-    {
-        List<Tensor> done;
-        lock (PendingGate)
-        {
-            if (_pending.Count == 0) return;
-            (done, _pending) = (_pending, []);
-        }
-        foreach (var t in done) t.Dispose();
-    }
+    // at the next call of the same operator (FineGrainedPendingGradients, passed in by the caller), when the graph is
+    // long done with them. TorchSharp keeps one static instance of this class, so the list cannot live here.
 
     /// <inheritdoc />
     public override string Name => "NortonFineGrainedLogSumExp";
@@ -40,12 +30,14 @@ internal sealed class FineGrainedLseFunction : MultiTensorFunction<FineGrainedLs
     /// <inheritdoc />
     public override List<Tensor> forward(AutogradContext ctx, params object[] vars)
     {
-        ReleasePending();
+        var pending = (FineGrainedPendingGradients)vars[3];
+        pending.Release();
         var wordsFlat = (Tensor)vars[0];
         var framesFlat = (Tensor)vars[1];
         var plan = (FineGrainedPlan)vars[2];
         ctx.save_for_backward([wordsFlat, framesFlat]);
         ctx.save_data(PlanKey, plan);
+        ctx.save_data(PendingKey, pending);
         var (t2v, v2t) = FineGrainedKernel.Forward(wordsFlat, framesFlat, plan);
         return [t2v, v2t];
     }
@@ -53,7 +45,8 @@ internal sealed class FineGrainedLseFunction : MultiTensorFunction<FineGrainedLs
     /// <inheritdoc />
     public override List<Tensor> backward(AutogradContext ctx, List<Tensor> grad_outputs)
     {
-        ReleasePending();
+        var pending = (FineGrainedPendingGradients)ctx.get_data(PendingKey);
+        pending.Release();
         using var scope = NewDisposeScope();
         var saved = ctx.get_saved_variables();
         var plan = (FineGrainedPlan)ctx.get_data(PlanKey);
@@ -61,8 +54,8 @@ internal sealed class FineGrainedLseFunction : MultiTensorFunction<FineGrainedLs
         foreach (var g in grad_outputs) g?.Dispose();
         dWordsFlat.DetachFromDisposeScope();
         dFramesFlat.DetachFromDisposeScope();
-        lock (PendingGate) _pending.AddRange([dWordsFlat, dFramesFlat]);
-        // The plan argument is no tensor: its gradient slot must stay empty.
-        return [dWordsFlat, dFramesFlat, null!];
+        pending.Add(dWordsFlat, dFramesFlat);
+        // The plan and pending arguments are no tensors: their gradient slots must stay empty.
+        return [dWordsFlat, dFramesFlat, null!, null!];
     }
 }

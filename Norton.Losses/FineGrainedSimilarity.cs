@@ -54,6 +54,12 @@ public sealed class FineGrainedSimilarity
     /// <summary>Budget for the product blocks, bytes.</summary>
     public long MemoryBudgetBytes { get; }
 
+    // Gradients this operator's backward handed to autograd, disposed on its next call (see FineGrainedLseFunction).
+    private readonly FineGrainedPendingGradients _pending = new();
+
+    /// <summary>The gradients of this operator's last backward, freed on its next call (or by its loss's Dispose).</summary>
+    internal FineGrainedPendingGradients PendingGradients => _pending;
+
     /// <summary>Computes (t2v, v2t), both (N_text, N_video), differentiable w.r.t. the word and frame features.</summary>
     /// <param name="text">Captions; <see cref="TextFeatures.Words"/> required.</param>
     /// <param name="video">Videos; <see cref="VideoFeatures.Frames"/> required.</param>
@@ -63,29 +69,56 @@ public sealed class FineGrainedSimilarity
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(video);
-        text.ValidateValues(withWords: true);
-        video.ValidateValues(withFrames: true);
-        var words = text.Words!;
-        var frames = video.Frames!;
+        using var scope = NewDisposeScope();
+        var checks = new LossValueChecks(enabled: true);
+        TokenFeatureChecks.Finite(checks, text.Pooled, "text.Pooled");
+        TokenFeatureChecks.Finite(checks, video.Pooled, "video.Pooled");
+        var prepared = Prepare(text, video, checks);
+        var (t2v, v2t) = Run(prepared, checks.Read());
+        return (t2v.MoveToOuterDisposeScope(), v2t.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The inputs of one call, checked for shape and dtype, with their value checks and mask reads queued.</summary>
+    internal readonly record struct Prepared(Tensor Words, Tensor Frames, Tensor TextMask, Tensor VideoMask,
+        int TextMaskPayload, int VideoMaskPayload);
+
+    /// <summary>Shape/dtype checks (immediate), value checks and the masks' host copy (queued on
+    /// <paramref name="checks"/>, read once by the caller). Tensors live in the caller's dispose scope.</summary>
+    internal static Prepared Prepare(TextFeatures text, VideoFeatures video, LossValueChecks checks)
+    {
+        var words = text.Words ?? throw new ArgumentException(
+            "text.Words is required by the video-paragraph loss (sequence branch), but is null.", "text");
+        var frames = video.Frames ?? throw new ArgumentException(
+            "video.Frames is required by the video-paragraph loss (sequence branch), but is null.", "video");
         if (words.shape[2] != frames.shape[2])
             throw new ArgumentException($"text.Words has D = {words.shape[2]} but video.Frames has D = {frames.shape[2]}; they must match.", nameof(video));
         if (words.dtype != frames.dtype)
             throw new ArgumentException($"text.Words is {words.dtype} but video.Frames is {frames.dtype}; they must match.", nameof(video));
+        TokenFeatureChecks.Finite(checks, words, "text.Words");
+        TokenFeatureChecks.Finite(checks, frames, "video.Frames");
+        var textMask = TokenFeatureChecks.BoolMask(checks, words, text.Mask, "text.Mask");
+        var videoMask = TokenFeatureChecks.BoolMask(checks, frames, video.Mask, "video.Mask");
+        CheckDirections(checks, words, textMask, "text.Words");
+        CheckDirections(checks, frames, videoMask, "video.Frames");
+        // Without a mask every slot is valid: the plan needs no read.
+        int textPayload = text.Mask is null ? -1 : checks.AddPayload(textMask);
+        int videoPayload = video.Mask is null ? -1 : checks.AddPayload(videoMask);
+        return new Prepared(words, frames, textMask, videoMask, textPayload, videoPayload);
+    }
 
+    /// <summary>The similarities of prepared inputs, given the payloads <see cref="LossValueChecks.Read"/> returned.</summary>
+    internal (Tensor TextToVideo, Tensor VideoToText) Run(Prepared prepared, bool[][] payloads)
+    {
         using var scope = NewDisposeScope();
+        var (words, frames) = (prepared.Words, prepared.Frames);
         var computeType = words.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        var textMask = TokenFeatureChecks.BoolMask(words, text.Mask, "text.Mask");
-        var videoMask = TokenFeatureChecks.BoolMask(frames, video.Mask, "video.Mask");
-        TokenFeatureChecks.ValidCounts(textMask, "text.Mask");
-        TokenFeatureChecks.ValidCounts(videoMask, "video.Mask");
         long T = words.shape[1], V = frames.shape[1];
-
-        var plan = FineGrainedPlan.Create(textMask.cpu().data<bool>().ToArray(), T, videoMask.cpu().data<bool>().ToArray(), V,
+        bool[] HostMask(int payload, Tensor tokens) =>
+            payload >= 0 ? payloads[payload] : Enumerable.Repeat(true, (int)(tokens.shape[0] * tokens.shape[1])).ToArray();
+        var plan = FineGrainedPlan.Create(HostMask(prepared.TextMaskPayload, words), T, HostMask(prepared.VideoMaskPayload, frames), V,
             Alpha, computeType == ScalarType.Float64 ? 8 : 4, MemoryBudgetBytes);
-        CheckDirections(words, textMask, "text.Words");
-        CheckDirections(frames, videoMask, "video.Frames");
         var sums = FineGrainedLseFunction.apply(words.to(computeType).reshape(-1, words.shape[2]),
-            frames.to(computeType).reshape(-1, frames.shape[2]), plan);
+            frames.to(computeType).reshape(-1, frames.shape[2]), plan, _pending);
         var device = words.device;
         var textRank = tensor(plan.Text.Rank, device: device);
         var videoRank = tensor(plan.Video.Rank, device: device);
@@ -112,14 +145,12 @@ public sealed class FineGrainedSimilarity
         return (t2v.MoveToOuterDisposeScope(), v2t.MoveToOuterDisposeScope());
     }
 
-    /// <summary>Throws if a valid slot's feature is all zeros: its unit vector (direction) is undefined.</summary>
-    private static void CheckDirections(Tensor tokens, Tensor validMask, string name)
-    {
-        using var scope = NewDisposeScope();
-        var bad = tokens.norm(-1).eq(Scalars.Zero).logical_and(validMask);
-        if (!bad.any().item<bool>()) return;
-        var at = bad.nonzero()[0];
-        throw new ArgumentException(
-            $"{name}[{at[0].item<long>()}, {at[1].item<long>()}] is a valid slot whose feature is all zeros; its direction (unit vector) is undefined.", name);
-    }
+    /// <summary>Adds "no valid slot's feature is all zeros" (its unit vector, direction, is undefined) to the checks.</summary>
+    private static void CheckDirections(LossValueChecks checks, Tensor tokens, Tensor validMask, string name) =>
+        checks.Add(() => tokens.norm(-1).eq(Scalars.Zero).logical_and(validMask).any(), () =>
+        {
+            var at = tokens.norm(-1).eq(Scalars.Zero).logical_and(validMask).nonzero()[0];
+            throw new ArgumentException(
+                $"{name}[{at[0].item<long>()}, {at[1].item<long>()}] is a valid slot whose feature is all zeros; its direction (unit vector) is undefined.", name);
+        });
 }

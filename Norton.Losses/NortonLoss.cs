@@ -11,8 +11,9 @@ namespace Norton.Losses;
 /// </summary>
 /// <remarks>
 /// <para>Usage: <c>using var output = loss.Forward(video, text); output.Loss.backward();</c>. The options are validated
-/// on construction; the inputs on every call (shapes, dtypes, finite values, 0/1 masks, a valid slot per row, N a
-/// multiple of Length, k in range). float16/bfloat16 features are computed in float32 (OT and normalisations
+/// on construction; the inputs on every call: shapes, dtypes, devices, N a multiple of Length and k in range without
+/// reading any value, then the values (finite features, 0/1 masks, a valid slot per row, no zero direction) all in one
+/// device-to-host transfer, skipped with <see cref="NortonLossOptions.CheckValues"/> = false (docs/performance.md). float16/bfloat16 features are computed in float32 (OT and normalisations
 /// included) and the outputs are float32; the gradients reach the half-precision inputs.</para>
 /// <para>Parameters: only <c>video_paragraph.logit_scale</c>, frozen unless
 /// <see cref="NortonLossOptions.TrainLogitScale"/> (the original never trained it, docs/quirks.md Q9).</para>
@@ -35,6 +36,9 @@ public sealed class NortonLoss : nn.Module<VideoFeatures, TextFeatures, NortonLo
         video_paragraph = Options.SequenceContrastWeight is null ? null : new VideoParagraphLoss(Options);
         RegisterComponents();
     }
+
+    /// <summary>The video-paragraph branch, or null.</summary>
+    internal VideoParagraphLoss? VideoParagraph => video_paragraph;
 
     /// <summary>The hyper-parameters.</summary>
     public NortonLossOptions Options { get; }
@@ -59,9 +63,10 @@ public sealed class NortonLoss : nn.Module<VideoFeatures, TextFeatures, NortonLo
             throw new ArgumentException(
                 $"video and text must have the same N and D, but video is (N={video.Count}, D={video.Dim}) and text (N={text.Count}, D={text.Dim}).", nameof(text));
         using var scope = NewDisposeScope();
-        // Validate the sequence branch's inputs first: a bad mask should not cost a Sinkhorn solve.
-        VideoParagraphResult? seq = video_paragraph?.Compute(video, text, diagnostics);
-        var clip = clip_caption.Compute(video.Pooled, text.Pooled, diagnostics);
+        // Validate the sequence branch's inputs first: a bad mask should not cost a Sinkhorn solve. That branch reads
+        // every value check of the call (the pooled pair's included) in one transfer; without it the clip branch does.
+        VideoParagraphResult? seq = video_paragraph?.Compute(video, text, diagnostics, new LossValueChecks(Options.CheckValues));
+        var clip = clip_caption.Compute(video.Pooled, text.Pooled, diagnostics, checkValues: seq is null && Options.CheckValues);
         Tensor loss;
         Tensor? weighted = null;
         if (seq is null)

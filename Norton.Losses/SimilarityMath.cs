@@ -24,6 +24,10 @@ internal static class SimilarityMath
     public static ScalarType ComputeType(ScalarType t) =>
         t == ScalarType.Float16 || t == ScalarType.BFloat16 ? ScalarType.Float32 : t;
 
+    /// <summary>Adds "no zero row" (norms from <c>norm(-1, keepdim)</c>) to a call's batched checks.</summary>
+    public static void NonZeroRows(LossValueChecks checks, Tensor norms, string name) =>
+        checks.Add(() => norms.eq(Scalars.Zero).any(), () => NonZeroRows(norms, name));
+
     /// <summary>Throws unless a matrix has no zero row (the original returns NaN for them, docs/quirks.md Q7).</summary>
     public static void NonZeroRows(Tensor norms, string name)
     {

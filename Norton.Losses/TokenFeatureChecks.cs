@@ -12,6 +12,30 @@ namespace Norton.Losses;
 /// </summary>
 internal static class TokenFeatureChecks
 {
+    /// <summary>Adds "every entry is finite" to a call's batched checks (the report names the first bad entry).</summary>
+    internal static void Finite(LossValueChecks checks, Tensor t, string name) =>
+        checks.Add(() => t.isfinite().logical_not().any(), () => Guard.Finite(t, name));
+
+    /// <summary>The mask as a bool tensor (true = valid slot) without reading it; its 0/1 values and a valid slot per
+    /// row are added to <paramref name="checks"/>.</summary>
+    internal static Tensor BoolMask(LossValueChecks checks, Tensor tokens, Tensor? mask, string name)
+    {
+        if (mask is null)
+            return ones(tokens.shape[0], tokens.shape[1], dtype: ScalarType.Bool, device: tokens.device);
+        Tensor valid;
+        if (mask.dtype == ScalarType.Bool)
+        {
+            valid = mask.alias();
+        }
+        else
+        {
+            valid = mask.ne(Scalars.Zero);
+            checks.Add(() => valid.logical_and(mask.ne(Scalars.One)).any(), () => BoolMask(tokens, mask, name));
+        }
+        checks.Add(() => valid.any(1).logical_not().any(), () => ValidCounts(valid, name));
+        return valid;
+    }
+
     /// <summary>True when both tensors live on the same device (type and index).</summary>
     internal static bool SameDevice(Tensor a, Tensor b) => Norton.Core.Features.FeatureShapeChecks.SameDevice(a, b);
 

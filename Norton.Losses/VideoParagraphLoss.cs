@@ -46,6 +46,16 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
         RegisterComponents();
     }
 
+    /// <summary>The fine-grained similarity operator of this loss.</summary>
+    internal FineGrainedSimilarity FineGrained => _fine;
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _fine.PendingGradients.Release();
+        base.Dispose(disposing);
+    }
+
     /// <summary>The log inverse temperature parameter (0-dim float64), clamped before use.</summary>
     public Parameter LogitScale => logit_scale;
 
@@ -61,27 +71,44 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
     /// <param name="text">Captions with words; same N, D and dtype.</param>
     /// <param name="diagnostics">Also return similarities, prompt value, plans, logits and the Sinkhorn outcome.</param>
     /// <exception cref="ArgumentException">N is not a multiple of Length, shapes/dtypes differ, a mask row has no valid
-    /// slot, a feature is not finite or zero, or k = int(PromptRatio N) is out of [1, N].</exception>
+    /// slot, a feature is not finite or zero, or k = int(PromptRatio N) is out of [1, N]. The value checks run in one
+    /// device-to-host transfer, and not at all with <see cref="NortonLossOptions.CheckValues"/> = false.</exception>
     public VideoParagraphResult Compute(VideoFeatures video, TextFeatures text, bool diagnostics = false)
     {
         ArgumentNullException.ThrowIfNull(video);
         ArgumentNullException.ThrowIfNull(text);
+        using var scope = NewDisposeScope();
+        var checks = new LossValueChecks(_options.CheckValues);
+        var result = Compute(video, text, diagnostics, checks);
+        scope.MoveToOuter(result.Tensors());
+        return result;
+    }
+
+    /// <summary><see cref="Compute(VideoFeatures, TextFeatures, bool)"/> with the caller's batched value checks, which
+    /// this method reads (once, with the masks the fine-grained layout needs) before any solve; the caller may have
+    /// added checks of its own (they report first). Results live in the caller's dispose scope.</summary>
+    internal VideoParagraphResult Compute(VideoFeatures video, TextFeatures text, bool diagnostics, LossValueChecks checks)
+    {
+        ArgumentNullException.ThrowIfNull(video);
+        ArgumentNullException.ThrowIfNull(text);
         ClipCaptionLoss.CheckPair(video.Pooled, text.Pooled);
+        ClipCaptionLoss.AddValueChecks(checks, video.Pooled, text.Pooled);
         long n = video.Count, length = _options.Length;
         if (n % length != 0)
             throw new ArgumentException($"The number of clips N = {n} must be a multiple of Length = {length} (whole long videos).", nameof(video));
         long g = n / length;
         long? k = PromptRank(n);
 
-        using var scope = NewDisposeScope();
         var computeType = SimilarityMath.ComputeType(video.Pooled.dtype);
-        var (t2v, v2t) = _fine.Compute(text, video);
+        var prepared = FineGrainedSimilarity.Prepare(text, video, checks);
         var pv = video.Pooled.to(computeType);
         var pt = text.Pooled.to(computeType);
         var pvNorm = pv.norm(-1, keepdim: true);
         var ptNorm = pt.norm(-1, keepdim: true);
-        SimilarityMath.NonZeroRows(pvNorm, "video.Pooled");
-        SimilarityMath.NonZeroRows(ptNorm, "text.Pooled");
+        SimilarityMath.NonZeroRows(checks, pvNorm, "video.Pooled");
+        SimilarityMath.NonZeroRows(checks, ptNorm, "text.Pooled");
+        // The one device-to-host transfer of the call: every value check and the masks (docs/performance.md).
+        var (t2v, v2t) = _fine.Run(prepared, checks.Read());
         var coarse = SimilarityMath.MinMax((pt / ptNorm).mm((pv / pvNorm).t()));            // [text, video]
         double w = _options.FusionWeight;
         using var wScalar = w.ToScalar();
@@ -114,12 +141,12 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
         var lossV = cross_entropy(logits.t(), labels);      // video -> paragraph
         var loss = lossT.add(lossV, Scalars.One);
 
-        Tensor? Keep(Tensor? t) => diagnostics ? t?.MoveToOuterDisposeScope() : null;
+        Tensor? Keep(Tensor? t) => diagnostics ? t : null;
         return new VideoParagraphResult
         {
-            Loss = loss.MoveToOuterDisposeScope(),
-            TextToVideo = lossT.MoveToOuterDisposeScope(),
-            VideoToText = lossV.MoveToOuterDisposeScope(),
+            Loss = loss,
+            TextToVideo = lossT,
+            VideoToText = lossV,
             PromptK = k,
             PromptValue = Keep(p),
             Temperature = Keep(temperature),

@@ -44,14 +44,4 @@ public sealed class TextFeatures
 
     /// <summary>T, the padded number of word slots (0 without words).</summary>
     public long Slots => Words?.shape[1] ?? 0;
-
-    /// <summary>Throws unless every feature is finite (called by the losses in Norton.Losses).</summary>
-    internal void ValidateValues(bool withWords)
-    {
-        Guard.Finite(Pooled, "text.Pooled");
-        if (!withWords) return;
-        if (Words is null)
-            throw new ArgumentException("text.Words is required by the video-paragraph loss (sequence branch), but is null.", "text");
-        Guard.Finite(Words, "text.Words");
-    }
 }

@@ -44,14 +44,4 @@ public sealed class VideoFeatures
 
     /// <summary>V, the padded number of frame slots (0 without frames).</summary>
     public long Slots => Frames?.shape[1] ?? 0;
-
-    /// <summary>Throws unless every feature is finite and the mask holds only 0/1 (called by the losses in Norton.Losses).</summary>
-    internal void ValidateValues(bool withFrames)
-    {
-        Guard.Finite(Pooled, "video.Pooled");
-        if (!withFrames) return;
-        if (Frames is null)
-            throw new ArgumentException("video.Frames is required by the video-paragraph loss (sequence branch), but is null.", "video");
-        Guard.Finite(Frames, "video.Frames");
-    }
 }
