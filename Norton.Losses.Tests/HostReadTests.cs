@@ -1,3 +1,4 @@
+using Norton.Core.Features;
 using Norton.Losses;
 using Xunit;
 using static Norton.Losses.Tests.TestData;
