@@ -10,7 +10,10 @@ public static class BasicsScenario
     /// <summary>Elements of the all-reduce buffers (crosses no chunk boundary but is more than a cache line).</summary>
     public const int ReduceLength = 1000;
 
-    public static void Run(ICommunicator world)
+    /// <summary>Runs the collectives and reports them: on stdout, and with <paramref name="outDirectory"/> also in
+    /// <c>basics-rank{r}.json</c> there. Ranks' long stdout lines can interleave in mpirun's forwarding (a CI run
+    /// saw another rank's bytes in the middle of a 12 KB line), so multi-rank tests read the files.</summary>
+    public static void Run(ICommunicator world, string? outDirectory = null)
     {
         int rank = world.Rank, size = world.Size;
         int root = size - 1;
@@ -54,6 +57,13 @@ public static class BasicsScenario
             ["null_reference_caught"] = nullReferenceCaught,
             ["mpi_loaded"] = File.Exists("/proc/self/maps") && File.ReadAllText("/proc/self/maps").Contains("libmpi", StringComparison.Ordinal),
         };
-        Console.WriteLine(JsonSerializer.Serialize(line));
+        string json = JsonSerializer.Serialize(line);
+        Console.WriteLine(json);
+        if (outDirectory is not null)
+        {
+            string path = Path.Combine(outDirectory, $"basics-rank{rank}.json");
+            File.WriteAllText(path + ".tmp", json);
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
     }
 }

@@ -36,7 +36,7 @@ public static class Program
         switch (args.FirstOrDefault())
         {
             case "basics":
-                BasicsScenario.Run(world);
+                BasicsScenario.Run(world, args.Length == 3 && args[1] == "--out" ? args[2] : null);
                 return 0;
             case "reference":
                 var r = TrainArguments.Parse(args[1..]);
@@ -46,7 +46,7 @@ public static class Program
                 CrashScenario.Run(world);
                 return 0;
             default:
-                Console.Error.WriteLine("usage: Norton.Training.MpiHost basics | crash | train --steps N --out DIR [--checkpoint FILE] [--resume] [--fail-rank R --fail-step S] [--bucket-floats N] | reference --steps N --size P --out DIR | trainer --steps N --out DIR [--resume] [--save-interval K] [--fail-rank R --fail-step S] | trainer-reference --steps N --size P --out DIR");
+                Console.Error.WriteLine("usage: Norton.Training.MpiHost basics [--out DIR] | crash | train --steps N --out DIR [--checkpoint FILE] [--resume] [--fail-rank R --fail-step S] [--bucket-floats N] | reference --steps N --size P --out DIR | trainer --steps N --out DIR [--resume] [--save-interval K] [--fail-rank R --fail-step S] | trainer-reference --steps N --size P --out DIR");
                 return 2;
         }
     }
