@@ -25,13 +25,13 @@ public sealed class DemoOptionsTests
         {
             "--videos", "64", "--test-videos", "16", "--epochs", "3", "--batch", "8", "--seed", "7", "--output", "out dir",
             "--shifted", "0.25", "--irrelevant", "0.1", "--background", "0.5", "--lr", "0.002", "--frames", "4", "--words", "5",
-            "--token-noise", "0.7", "--clips", "6", "--steps", "12", "--detail", "0.25", "--no-plots",
+            "--token-noise", "0.7", "--clips", "6", "--steps", "12", "--detail", "0.25", "--no-plots", "--serial",
         })!;
         Assert.Equal(new DemoOptions
         {
             Videos = 64, TestVideos = 16, Epochs = 3, BatchVideos = 8, Seed = 7, Output = "out dir", Shifted = 0.25,
             Irrelevant = 0.1, Background = 0.5, LearningRate = 0.002, Frames = 4, Words = 5, TokenNoise = 0.7, Clips = 6,
-            Steps = 12, Detail = 0.25, NoPlots = true,
+            Steps = 12, Detail = 0.25, NoPlots = true, Serial = true,
         }, o);
     }
 

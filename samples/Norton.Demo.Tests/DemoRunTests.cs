@@ -54,6 +54,18 @@ public sealed class DemoRunTests : IDisposable
     }
 
     [Fact]
+    public void SideBySideGivesTheNumbersOfTheSerialRuns()
+    {
+        // Two training threads, and this test's allocating thread: the runs neither crash (no temporary Scalar) nor
+        // disturb each other (each reads only its own model, loss, optimiser and batch-order generator).
+        var sideBySide = DemoRun.Execute(Tiny("parallel") with { NoPlots = true, Epochs = 2 }, interactive: false);
+        var serial = DemoRun.Execute(Tiny("serial") with { NoPlots = true, Epochs = 2, Serial = true }, interactive: false);
+        Assert.Equal(serial.Norton, sideBySide.Norton);
+        Assert.Equal(serial.InfoNce, sideBySide.InfoNce);
+        Assert.NotEqual(serial.Norton, serial.InfoNce);
+    }
+
+    [Fact]
     public void WithOnlyIrrelevantCaptionsTheUndefinedFiguresAreNull()
     {
         var outcome = DemoRun.Execute(Tiny("noise") with { Irrelevant = 1, NoPlots = true }, interactive: false);

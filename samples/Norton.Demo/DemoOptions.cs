@@ -60,6 +60,11 @@ public sealed record DemoOptions
     /// <summary>Skip the PNG plots.</summary>
     public bool NoPlots { get; init; }
 
+    /// <summary>Train the two runs one after the other on one thread instead of side by side on two. The numbers are
+    /// the same either way (each run's ops run in a fixed order on its own thread); side by side takes about half
+    /// the wall time where two cores are free (docs/performance.md, "The demo side by side").</summary>
+    public bool Serial { get; init; }
+
     /// <summary>The command-line help.</summary>
     public const string Usage = """
         Norton vs InfoNCE on generated long videos with noisy correspondence.
@@ -83,6 +88,7 @@ public sealed record DemoOptions
           --seed N            seed of data, weights and batch order (0)
           --output DIR        folder for results.json and the plots (artifacts/demo)
           --no-plots          skip the PNG plots
+          --serial            train the two runs one after the other (default: side by side, same numbers)
           --help              this text
         """;
 
@@ -121,6 +127,7 @@ public sealed record DemoOptions
                 "--seed" => o with { Seed = Int() },
                 "--output" => o with { Output = Value() },
                 "--no-plots" => o with { NoPlots = true },
+                "--serial" => o with { Serial = true },
                 _ => throw new ArgumentException($"unknown argument '{flag}' (see --help).", nameof(args)),
             };
             if (next is null) return null;
