@@ -47,7 +47,7 @@ public sealed class EvaluateCommandTests : IDisposable
         string checkpoint = SaveModel(Path.Combine(_root, "checkpoint_a.pt"), seed: 3);
         string output = Path.Combine(_root, "out");
 
-        var (code, text) = Invoke("evaluate", configPath, "--checkpoint", checkpoint, "--data", data, "--output", output);
+        var (code, text) = Invoke("evaluate", configPath, "--checkpoint", checkpoint, "--data", data, "--output", output, "--device", "cpu");
 
         Assert.True(code == 0, text);
         using var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "results.json")));
@@ -109,6 +109,16 @@ public sealed class EvaluateCommandTests : IDisposable
         (code, text) = Invoke("evaluate", vtt, "--checkpoint", Path.Combine(_root, "missing.pt"), "--data", _root);
         Assert.Equal(1, code);
         Assert.Contains("missing.pt", text);
+
+        (code, text) = Invoke("evaluate", vtt, "--checkpoint", "x.pt", "--data", _root, "--device", "tpu");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--device", text);
+        if (!torch.cuda.is_available())
+        {
+            (code, text) = Invoke("evaluate", vtt, "--checkpoint", "x.pt", "--data", _root, "--device", "cuda");
+            Assert.Equal(1, code);
+            Assert.Contains("--device cuda", text);
+        }
     }
 
     private static (int Code, string Output) Invoke(params string[] args)

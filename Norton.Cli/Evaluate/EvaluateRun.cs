@@ -15,13 +15,14 @@ internal static class EvaluateRun
         {
             ZeroShotTask task = ZeroShotTasks.Create(options.ConfigPath, options.DataDirectory);
             IReadOnlyList<string> checkpoints = options.CheckpointFiles();
+            var device = options.TorchDevice();
             console.MarkupLine($"[bold]{Markup.Escape(task.Config.Name)}[/]: {Markup.Escape(task.Name)}, data {Markup.Escape(options.DataDirectory)}");
             var results = new List<(string Checkpoint, EvaluationResult Result)>();
             for (int i = 0; i < checkpoints.Count; i++)
             {
                 console.MarkupLine($"checkpoint {i + 1}/{checkpoints.Count}: {Markup.Escape(checkpoints[i])}");
-                using var model = ModelCheckpoint.Load(checkpoints[i], task.MaxVideoLength);
-                var encoder = new VideoTextModelEncoder(model);
+                using var model = ModelCheckpoint.Load(checkpoints[i], task.MaxVideoLength, device);
+                var encoder = new VideoTextModelEncoder(model, device);
                 results.Add((checkpoints[i], ProgressReporting.Run(console, task, encoder)));
             }
             int best = 0;
