@@ -40,6 +40,32 @@ public class ShardedTensorTests
     }
 
     [Fact]
+    public void PlainArrayReadsGiveTheTensorReadsValues()
+    {
+        using var dir = new TempFolder();
+        using var shard = ShardedTensor.Open(WriteShard(dir, new long[] { 0, 2, 2, 5 }));
+        Assert.Equal(2, shard.RowWidth);
+        Assert.Equal(Rows[4..], shard.ReadSingles(2));   // float16 widened exactly (k/4 is representable)
+        Assert.Equal(Rows[..4], shard.ReadSingles(0));
+        Assert.Empty(shard.ReadSingles(1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => shard.ReadSingles(3));
+        var wrongType = Assert.Throws<InvalidOperationException>(() => shard.ReadInt32(0));
+        Assert.Contains("int32", wrongType.Message);
+
+        // int32 rows of 3 with int32 offsets (the original wrote both widths).
+        dir.Write("ids_starts.npy", NpyBytes.File("<i4", "(3,)", NpyBytes.Int32(0, 1, 3)));
+        dir.Write("ids_data.npy", NpyBytes.File("<i4", "(3, 3)", NpyBytes.Int32(1, 2, 3, 4, 5, 6, 7, 8, 9)));
+        using var ids = ShardedTensor.Open(Path.Combine(dir.Path, "ids"));
+        Assert.Equal(new long[] { 1, 2 }, ids.Lengths());
+        Assert.Equal(new[] { 4, 5, 6, 7, 8, 9 }, ids.ReadInt32(1));
+        using var asTensor = ids.Read(1);
+        Assert.Equal(asTensor.data<int>().ToArray(), ids.ReadInt32(1));
+        Assert.Throws<InvalidOperationException>(() => ids.ReadSingles(0));
+        ids.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => ids.ReadInt32(0));
+    }
+
+    [Fact]
     public void ReadsAnItemBeyondTwoGigabytesOfASparseShard()
     {
         // 2.2 M rows of 512 float16 = 2.25 GB, written sparse: only the header and the last two rows hold data.

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace Norton.Models.Data;
@@ -9,7 +11,9 @@ namespace Norton.Models.Data;
 /// concatenated along axis 0). The data file is memory-mapped, so opening a shard reads only its headers and the
 /// offsets; each item is read from the mapping when asked for.
 /// </summary>
-/// <remarks>Reading items from several threads at once is safe; dispose the shard when done.</remarks>
+/// <remarks>Reading items from several threads at once is safe; dispose the shard when done. Opening and the plain-array
+/// reads (<see cref="ReadSingles"/>, <see cref="ReadInt32"/>) make no TorchSharp call, so a data-loading thread can use
+/// them while another thread trains.</remarks>
 public sealed class ShardedTensor : IDisposable
 {
     private readonly MemoryMappedFile _file;
@@ -45,6 +49,9 @@ public sealed class ShardedTensor : IDisposable
 
     /// <summary>Total rows of all items (<c>starts[n]</c>).</summary>
     public long RowCount => _starts[^1];
+
+    /// <summary>Values per row: the product of <see cref="ItemShape"/>.</summary>
+    public long RowWidth => _rowBytes / ElementType.Size();
 
     /// <summary>Opens <c>&lt;pathPrefix&gt;_starts.npy</c> and <c>&lt;pathPrefix&gt;_data.npy</c>.</summary>
     /// <param name="pathPrefix">Path without the suffixes, e.g. <c>feat/val_0</c>.</param>
@@ -117,6 +124,54 @@ public sealed class ShardedTensor : IDisposable
         return NpyFile.FromBytes(bytes, ElementType, new[] { rows }.Concat(ItemShape).ToArray());
     }
 
+    /// <summary>
+    /// Item <paramref name="index"/> as a flat array of float32 values (rows × <see cref="RowWidth"/>, row-major),
+    /// float16 data widened exactly. No TorchSharp call.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Index outside [0, Count).</exception>
+    /// <exception cref="InvalidOperationException">The data is neither float32 nor float16.</exception>
+    /// <exception cref="ObjectDisposedException">The shard was disposed.</exception>
+    public float[] ReadSingles(int index)
+    {
+        if (ElementType is not (NpyElementType.Float32 or NpyElementType.Float16))
+            throw new InvalidOperationException($"{DataPath}: ReadSingles needs float32 or float16 data, but the data is {ElementType}.");
+        long at = ItemOffset(index, out long values);
+        var result = new float[values];
+        if (ElementType == NpyElementType.Float32)
+        {
+            _view.ReadArray(at, result, 0, result.Length);
+            return result;
+        }
+        var halves = new Half[values];
+        _view.ReadArray(at, halves, 0, halves.Length);
+        for (int i = 0; i < halves.Length; i++) result[i] = (float)halves[i];
+        return result;
+    }
+
+    /// <summary>Item <paramref name="index"/> as a flat array of int32 values (rows × <see cref="RowWidth"/>). No
+    /// TorchSharp call.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Index outside [0, Count).</exception>
+    /// <exception cref="InvalidOperationException">The data is not int32.</exception>
+    /// <exception cref="ObjectDisposedException">The shard was disposed.</exception>
+    public int[] ReadInt32(int index)
+    {
+        if (ElementType != NpyElementType.Int32)
+            throw new InvalidOperationException($"{DataPath}: ReadInt32 needs int32 data, but the data is {ElementType}.");
+        long at = ItemOffset(index, out long values);
+        var result = new int[values];
+        _view.ReadArray(at, result, 0, result.Length);
+        return result;
+    }
+
+    private long ItemOffset(int index, out long values)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        values = checked(Length(index) * RowWidth);
+        if (values > Array.MaxLength)
+            throw new InvalidOperationException($"{DataPath}: item {index} has {values} values, too many for one array.");
+        return _dataOffset + _starts[index] * _rowBytes;
+    }
+
     /// <summary>Unmaps the data file.</summary>
     public void Dispose()
     {
@@ -140,9 +195,7 @@ public sealed class ShardedTensor : IDisposable
                 $"{startsPath}: expected 1-D int64 offsets, found ({string.Join(", ", header.Shape)}) of {header.ElementType}.");
         if (header.Shape[0] < 1)
             throw new InvalidDataException($"{startsPath}: expected at least one offset (starts[0] = 0), found none.");
-        using var tensor = NpyFile.Read(startsPath);
-        using var asLong = tensor.to(ScalarType.Int64);
-        long[] starts = asLong.data<long>().ToArray();
+        long[] starts = ReadOffsets(startsPath, header);
         if (starts[0] != 0)
             throw new InvalidDataException($"{startsPath}: expected starts[0] = 0, found {starts[0]}.");
         for (int i = 1; i < starts.Length; i++)
@@ -152,6 +205,25 @@ public sealed class ShardedTensor : IDisposable
         if (starts[^1] != rows)
             throw new InvalidDataException(
                 $"{startsPath}: the last offset is {starts[^1]}, but the data file has {rows} rows; they must be equal.");
+        return starts;
+    }
+
+    // The offsets as plain longs (int64 or int32 on disk, little-endian), read without TorchSharp.
+    private static long[] ReadOffsets(string path, NpyHeader header)
+    {
+        var bytes = new byte[header.DataLength];
+        using (var stream = File.OpenRead(path))
+        {
+            stream.Seek(header.DataOffset, SeekOrigin.Begin);
+            int read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
+            if (read < bytes.Length)
+                throw new InvalidDataException($"{path}: truncated: {header.Shape[0]} offsets need {bytes.Length} bytes after the header, found {read}.");
+        }
+        long[] starts = header.ElementType == NpyElementType.Int64
+            ? MemoryMarshal.Cast<byte, long>(bytes).ToArray()
+            : Array.ConvertAll(MemoryMarshal.Cast<byte, int>(bytes).ToArray(), v => (long)(BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v)));
+        if (!BitConverter.IsLittleEndian && header.ElementType == NpyElementType.Int64)
+            for (int i = 0; i < starts.Length; i++) starts[i] = BinaryPrimitives.ReverseEndianness(starts[i]);
         return starts;
     }
 }

@@ -21,7 +21,7 @@ public sealed class Corpus : IDisposable
     private readonly Dictionary<string, (int Shard, int Index)> _location;
     private readonly Shard[] _shards;
 
-    private sealed record Shard(MappedShard Videos, MappedShard Times, MappedShard Tokens);
+    private sealed record Shard(ShardedTensor Videos, ShardedTensor Times, ShardedTensor Tokens);
 
     private Corpus(string folder, string split, int vocabularySize, string[] ids, Dictionary<string, (int, int)> location, Shard[] shards)
     {
@@ -31,7 +31,7 @@ public sealed class Corpus : IDisposable
         VideoIds = ids;
         _location = location;
         _shards = shards;
-        FeatureDim = shards[0].Videos.RowWidth;
+        FeatureDim = (int)shards[0].Videos.RowWidth;
     }
 
     /// <summary>The corpus folder.</summary>
@@ -110,7 +110,7 @@ public sealed class Corpus : IDisposable
     public int Seconds(string videoId)
     {
         var (shard, index) = Locate(videoId);
-        return (int)_shards[shard].Videos.Rows(index);
+        return (int)_shards[shard].Videos.Length(index);
     }
 
     /// <summary>Reads one video's features (widened to float32) and captions (the −1 padding removed).</summary>
@@ -124,7 +124,7 @@ public sealed class Corpus : IDisposable
         float[] features = shard.Videos.ReadSingles(index);
         float[] times = shard.Times.ReadSingles(index);
         int[] flat = shard.Tokens.ReadInt32(index);
-        int n = times.Length / 2, width = shard.Tokens.RowWidth;
+        int n = times.Length / 2, width = (int)shard.Tokens.RowWidth;
         var start = new double[n];
         var end = new double[n];
         var tokens = new int[n][];
@@ -151,7 +151,7 @@ public sealed class Corpus : IDisposable
                 if (id != -1) ids[count++] = id;
             tokens[c] = ids;
         }
-        return new CorpusVideo(videoId, features, shard.Videos.RowWidth, start, end, tokens);
+        return new CorpusVideo(videoId, features, (int)shard.Videos.RowWidth, start, end, tokens);
     }
 
     /// <summary>Unmaps every shard.</summary>
@@ -172,12 +172,12 @@ public sealed class Corpus : IDisposable
     private static Shard OpenShard(string folder, string split, int shard)
     {
         string captions = CorpusLayout.CaptionShardPrefix(folder, split, shard);
-        MappedShard? videos = null, times = null;
+        ShardedTensor? videos = null, times = null;
         try
         {
-            videos = MappedShard.Open(CorpusLayout.VideoShardPrefix(folder, split, shard), FeatureTypes, null);
-            times = MappedShard.Open(captions + ".startends", new[] { NpyElementType.Float32 }, 2);
-            var tokens = MappedShard.Open(captions + ".caps_ids", new[] { NpyElementType.Int32 }, null);
+            videos = OpenRows(CorpusLayout.VideoShardPrefix(folder, split, shard), FeatureTypes, null);
+            times = OpenRows(captions + ".startends", new[] { NpyElementType.Float32 }, 2);
+            var tokens = OpenRows(captions + ".caps_ids", new[] { NpyElementType.Int32 }, null);
             return new Shard(videos, times, tokens);
         }
         catch
@@ -188,19 +188,34 @@ public sealed class Corpus : IDisposable
         }
     }
 
+    // A shard of 2-D rows: one of the element types, and the row width when given.
+    private static ShardedTensor OpenRows(string prefix, NpyElementType[] types, int? rowWidth)
+    {
+        foreach (string path in new[] { prefix + "_starts.npy", prefix + "_data.npy" })
+            if (!File.Exists(path))
+                throw new FileNotFoundException($"{path}: missing shard file.", path);
+        var shard = ShardedTensor.Open(prefix);
+        if (types.Contains(shard.ElementType) && shard.ItemShape.Count == 1 && (rowWidth is not int w || shard.ItemShape[0] == w))
+            return shard;
+        string found = $"({string.Join(", ", new[] { shard.RowCount }.Concat(shard.ItemShape))}) {shard.ElementType}";
+        shard.Dispose();
+        throw new InvalidDataException(
+            $"{prefix}_data.npy: expected 2-D rows of {(rowWidth?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "n")} {string.Join(" or ", types)}, found {found}.");
+    }
+
     private static void CheckVideo(string metaPath, string id, Shard shard, int index)
     {
         foreach (var part in new[] { shard.Videos, shard.Times, shard.Tokens })
             if (index >= part.Count)
                 throw new InvalidDataException(
                     $"{metaPath}: video '{id}' is item {index} of its shard, but {part.DataPath} holds only {part.Count} videos.");
-        if (shard.Videos.Rows(index) == 0)
+        if (shard.Videos.Length(index) == 0)
             throw new InvalidDataException($"{shard.Videos.DataPath}: video '{id}' has no seconds of features.");
-        if (shard.Times.Rows(index) == 0)
+        if (shard.Times.Length(index) == 0)
             throw new InvalidDataException($"{shard.Times.DataPath}: video '{id}' has no captions.");
-        if (shard.Times.Rows(index) != shard.Tokens.Rows(index))
+        if (shard.Times.Length(index) != shard.Tokens.Length(index))
             throw new InvalidDataException(
-                $"{shard.Tokens.DataPath}: video '{id}' has {shard.Tokens.Rows(index)} caption token rows but {shard.Times.Rows(index)} caption times.");
+                $"{shard.Tokens.DataPath}: video '{id}' has {shard.Tokens.Length(index)} caption token rows but {shard.Times.Length(index)} caption times.");
     }
 
     private static void Dispose(Shard shard)
