@@ -44,7 +44,7 @@ public static class ProfileSamplerCommand
         long bytes = Directory.EnumerateFiles(folder).Sum(f => new FileInfo(f).Length);
         try
         {
-            using var corpus = Corpus.Open(folder);
+            using var corpus = PretrainingCorpus.Open(folder);
             var random = new SplitMix64((ulong)seed);
             var plan = Enumerable.Range(0, batches).SelectMany(_ => RetrievalBatchPlanner.RandomBatches(corpus.VideoIds, random, perBatch)).Take(batches).ToArray();
 

@@ -46,7 +46,7 @@ public sealed class CorpusBuildCommandTests
         Assert.Contains("skipped 1 captioned videos without features and 1 feature files without captions", built.Output);
         Assert.True(File.Exists(Path.Combine(corpus, "train_1_data.npy")));   // one video per shard
 
-        using var opened = Corpus.Open(corpus);
+        using var opened = PretrainingCorpus.Open(corpus);
         Assert.Equal(["vid_a", "vid_b"], opened.VideoIds);
         var video = opened.Read("vid_b");
         Assert.Equal(b.Select(v => (float)v), video.Features);

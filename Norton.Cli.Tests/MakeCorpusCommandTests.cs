@@ -12,14 +12,14 @@ public sealed class MakeCorpusCommandTests
         var made = CliInvoke.Run("make-corpus", "--synthetic", "--videos", "12", "--val-videos", "6", "--feature-dim", "32", "--seed", "7", "--output", dir);
         Assert.True(made.Code == 0, made.Error);
         Assert.Contains("12 train and 6 val videos", made.Output);
-        using (var train = Corpus.Open(dir))
-        using (var val = Corpus.Open(dir, "val"))
+        using (var train = PretrainingCorpus.Open(dir))
+        using (var val = PretrainingCorpus.Open(dir, "val"))
         {
             Assert.Equal(32, train.FeatureDim);
             // The same generator as the library call with the same seed: identical ids and values.
             string reference = Path.Combine(CliInvoke.Temp(), "reference");
             var ids = SyntheticCorpus.Write(reference, 12, 7, new SyntheticCorpusOptions { FeatureDim = 32 });
-            using var expected = Corpus.Open(reference);
+            using var expected = PretrainingCorpus.Open(reference);
             Assert.Equal(ids, train.VideoIds);
             Assert.Equal(expected.Read(ids[3]).Features, train.Read(ids[3]).Features);
             Assert.Equal(6, val.VideoIds.Count);

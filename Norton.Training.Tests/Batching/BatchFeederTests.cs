@@ -16,7 +16,7 @@ public class BatchFeederTests
     {
         using var folder = new TempFolder();
         var ids = SyntheticCorpus.Write(folder.Path, 12, 3, Small);
-        using var corpus = global::Norton.Training.Corpus.Corpus.Open(folder.Path);
+        using var corpus = PretrainingCorpus.Open(folder.Path);
         string[][] plan = { ids.Take(5).ToArray(), ids.Skip(5).ToArray() };
         using var feeder = new BatchFeeder(corpus, plan, new SplitMix64(9), prefetch: 1);
         var batches = new List<TrainingBatch>();
@@ -63,7 +63,7 @@ public class BatchFeederTests
     {
         using var folder = new TempFolder();
         var ids = SyntheticCorpus.Write(folder.Path, 8, 4, Small);
-        using var corpus = global::Norton.Training.Corpus.Corpus.Open(folder.Path);
+        using var corpus = PretrainingCorpus.Open(folder.Path);
         var plan = ids.Chunk(2).ToArray();
         var whole = new List<TrainingBatch>();
         using (var feeder = BatchFeeder.Resumable(corpus, plan, seed: 77))
@@ -104,14 +104,14 @@ public class BatchFeederTests
         var ids = SyntheticCorpus.Write(folder.Path, 3, 1, Small);
         // Overwrite the first caption time of the last video with NaN: the file is float32 rows (start, end).
         string times = Path.Combine(folder.Path, "captions.bert-base-uncased.train_0.startends");
-        using (var corpus0 = global::Norton.Training.Corpus.Corpus.Open(folder.Path))
+        using (var corpus0 = PretrainingCorpus.Open(folder.Path))
         {
             int before = ids.Take(2).Sum(id => corpus0.Read(id).CaptionCount);
             using var stream = new FileStream(times + "_data.npy", FileMode.Open);
             stream.Seek(128 + before * 8, SeekOrigin.Begin);
             stream.Write(BitConverter.GetBytes(float.NaN));
         }
-        using var corpus = global::Norton.Training.Corpus.Corpus.Open(folder.Path);
+        using var corpus = PretrainingCorpus.Open(folder.Path);
         using var feeder = new BatchFeeder(corpus, new[] { new[] { ids[0] }, new[] { ids[2] } }, new SplitMix64(1));
         Assert.True(feeder.TryTake(out _));
         var e = Assert.Throws<InvalidOperationException>(() => feeder.TryTake(out _));

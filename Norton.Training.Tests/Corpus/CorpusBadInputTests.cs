@@ -41,14 +41,14 @@ public class CorpusBadInputTests
     }
 
     private static TException OpenFails<TException>(string folder) where TException : Exception =>
-        Assert.Throws<TException>(() => global::Norton.Training.Corpus.Corpus.Open(folder).Dispose());
+        Assert.Throws<TException>(() => PretrainingCorpus.Open(folder).Dispose());
 
     [Fact]
     public void AGoodRawCorpusOpens()
     {
         using var folder = new TempFolder();
         WriteRaw(folder.Path, new[] { Good("a"), Good("b") });
-        using var corpus = global::Norton.Training.Corpus.Corpus.Open(folder.Path);
+        using var corpus = PretrainingCorpus.Open(folder.Path);
         Assert.Equal(new[] { 7592, 2088 }, corpus.Read("b").Tokens[1]);
         Assert.Throws<KeyNotFoundException>(() => corpus.Read("c"));
     }
@@ -110,7 +110,7 @@ public class CorpusBadInputTests
     {
         using var folder = new TempFolder();
         WriteRaw(folder.Path, new[] { Good("a"), Good("b") with { Times = new[] { 0.5f, 2f, start, end } } });
-        using var corpus = global::Norton.Training.Corpus.Corpus.Open(folder.Path);
+        using var corpus = PretrainingCorpus.Open(folder.Path);
         corpus.Read("a");
         var e = Assert.Throws<InvalidDataException>(() => corpus.Read("b"));
         Assert.Contains("video 'b', caption 1", e.Message);
@@ -124,7 +124,7 @@ public class CorpusBadInputTests
     {
         using var folder = new TempFolder();
         WriteRaw(folder.Path, new[] { Good("a") with { Ids = Row(2, 101, id) } });
-        using var corpus = global::Norton.Training.Corpus.Corpus.Open(folder.Path);
+        using var corpus = PretrainingCorpus.Open(folder.Path);
         var e = Assert.Throws<InvalidDataException>(() => corpus.Read("a"));
         Assert.Contains($"video 'a', caption 0: token id {id}", e.Message);
         Assert.Contains("caps_ids_data.npy", e.Message);

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace Norton.Training.Tests.Corpus;
 
-/// <summary>A corpus written by <see cref="CorpusWriter"/> reads back identically, through <see cref="global::Norton.Training.Corpus.Corpus"/> and the Norton.Models readers.</summary>
+/// <summary>A corpus written by <see cref="CorpusWriter"/> reads back identically, through <see cref="PretrainingCorpus"/> and the Norton.Models readers.</summary>
 public class CorpusRoundTripTests
 {
     private sealed record Video(string Id, float[] Features, double[] Start, double[] End, int[][] Tokens);
@@ -45,7 +45,7 @@ public class CorpusRoundTripTests
         Assert.Equal(new[] { 0, 1, 2 }, meta.Shards.Keys.OrderBy(k => k).ToArray());
         Assert.Equal(new[] { "vid8", "vid9", "vid10" }, meta.Shards[2]);
 
-        using var corpus = global::Norton.Training.Corpus.Corpus.Open(folder.Path);
+        using var corpus = PretrainingCorpus.Open(folder.Path);
         Assert.Equal(videos.Select(v => v.Id), corpus.VideoIds);
         Assert.Equal(8, corpus.FeatureDim);
         foreach (var expected in videos)
@@ -81,7 +81,7 @@ public class CorpusRoundTripTests
         foreach (string name in Directory.EnumerateFiles(a.Path).Select(f => Path.GetFileName(f)))
             Assert.Equal(File.ReadAllBytes(Path.Combine(a.Path, name)), File.ReadAllBytes(Path.Combine(b.Path, name)));
 
-        using var corpus = global::Norton.Training.Corpus.Corpus.Open(a.Path);
+        using var corpus = PretrainingCorpus.Open(a.Path);
         Assert.Equal(ids, corpus.VideoIds);
         var video = corpus.Read(ids[0]);
         Assert.InRange(video.Seconds, 20, 30);

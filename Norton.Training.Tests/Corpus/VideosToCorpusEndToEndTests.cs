@@ -5,13 +5,12 @@ using Norton.Training.Extraction;
 using Norton.Training.Sampling;
 using Norton.Training.Tests.Extraction;
 using Xunit;
-using TrainingCorpus = Norton.Training.Corpus.Corpus;
 
 namespace Norton.Training.Tests.Corpus;
 
 /// <summary>
 /// The whole data path on two short ffmpeg videos: S3D features (fixture weights, 8 fps, 64 x 64) -> tokenised
-/// captions -> corpus shards -> Corpus.Open -> one batch from the overlapped clip sampler.
+/// captions -> corpus shards -> PretrainingCorpus.Open -> one batch from the overlapped clip sampler.
 /// </summary>
 public sealed class VideosToCorpusEndToEndTests : IClassFixture<S3DFixtureModel>
 {
@@ -47,7 +46,7 @@ public sealed class VideosToCorpusEndToEndTests : IClassFixture<S3DFixtureModel>
             var built = CorpusBuilder.Build(features, tokens, corpusFolder);
             Assert.Equal(new CorpusBuilder.Summary(2, 0, 0), built);
 
-            using var corpus = TrainingCorpus.Open(corpusFolder);
+            using var corpus = PretrainingCorpus.Open(corpusFolder);
             Assert.Equal(["cooking", "repair"], corpus.VideoIds);
             Assert.Equal(512, corpus.FeatureDim);
             Assert.Equal(3, corpus.Seconds("cooking"));

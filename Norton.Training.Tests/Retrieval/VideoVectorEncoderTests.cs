@@ -27,7 +27,7 @@ public class VideoVectorEncoderTests
     {
         using var folder = new TempFolder();
         var ids = SyntheticCorpus.Write(folder.Path, 5, 8, new SyntheticCorpusOptions { MinSeconds = 20, MaxSeconds = 30 });
-        using var corpus = global::Norton.Training.Corpus.Corpus.Open(folder.Path);
+        using var corpus = PretrainingCorpus.Open(folder.Path);
         using var model = TinyModel();
         model.train();
         using var scope = NewDisposeScope();
@@ -62,7 +62,7 @@ public class VideoVectorEncoderTests
     {
         using var folder = new TempFolder();
         var ids = SyntheticCorpus.Write(folder.Path, 40, 9, new SyntheticCorpusOptions { MinSeconds = 20, MaxSeconds = 30 });
-        using var corpus = global::Norton.Training.Corpus.Corpus.Open(folder.Path);
+        using var corpus = PretrainingCorpus.Open(folder.Path);
         using var model = TinyModel();
         var options = new RetrievalOptions { VideosPerBatch = 8, ExamplesPerCentroidToTrain = 10, Candidates = 12 };
         var batches = EpochPlanner.Plan(corpus, new SplitMix64(1), model, options);

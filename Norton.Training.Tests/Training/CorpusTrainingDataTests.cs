@@ -7,7 +7,6 @@ using Norton.Training.Retrieval;
 using Norton.Training.Sampling;
 using Xunit;
 using static TorchSharp.torch;
-using TrainingCorpus = Norton.Training.Corpus.Corpus;
 
 namespace Norton.Training.Tests.Training;
 
@@ -35,7 +34,7 @@ public sealed class CorpusTrainingDataTests
     {
         string folder = Write(9, 7);
         using var data = CorpusTrainingData.Open(folder, Clips, Retrieval, expectedFeatureDim: 8);
-        using var corpus = TrainingCorpus.Open(folder);
+        using var corpus = PretrainingCorpus.Open(folder);
         Assert.Equal(8, data.FeatureDim);
 
         var plan = data.PlanEpoch(1, retrieval: false, null!, new SplitMix64(4));
@@ -67,7 +66,7 @@ public sealed class CorpusTrainingDataTests
         var bert = new BertConfig(30522, 16, 1, 2, 32, 24);
         using var model = new VideoTextModel(new VideoClipConfig(bert, bert, maxVideoLen: 6, inputDim: 8));
         var plan = data.PlanEpoch(2, retrieval: true, model, new SplitMix64(6));
-        using var corpus = TrainingCorpus.Open(folder);
+        using var corpus = PretrainingCorpus.Open(folder);
         manual_seed(2);
         var expected = EpochPlanner.Plan(corpus, new SplitMix64(6), model, Retrieval with { Clips = Clips });
         Assert.Equal(expected.Select(b => string.Join(",", b)), plan.Select(b => string.Join(",", b)));

@@ -1,5 +1,5 @@
 using Norton.Training.Sampling;
-using TrainingCorpus = Norton.Training.Corpus.Corpus;
+using Norton.Training.Corpus;
 
 namespace Norton.Training.Batching;
 
@@ -22,7 +22,7 @@ namespace Norton.Training.Batching;
 /// </code></example>
 public sealed class BatchFeeder : IDisposable
 {
-    private readonly TrainingCorpus _corpus;
+    private readonly PretrainingCorpus _corpus;
     private readonly IReadOnlyList<string[]> _batches;
     private readonly Func<int, IRandomSource> _randomFor;
     private readonly int _first;
@@ -42,12 +42,12 @@ public sealed class BatchFeeder : IDisposable
     /// <param name="options">Sampler settings (the paper's when null).</param>
     /// <param name="prefetch">Batches prepared ahead.</param>
     /// <exception cref="ArgumentException">An empty batch, or an id the corpus does not hold; the message names it.</exception>
-    public BatchFeeder(TrainingCorpus corpus, IReadOnlyList<string[]> batches, IRandomSource random, ClipSamplerOptions? options = null, int prefetch = 3)
+    public BatchFeeder(PretrainingCorpus corpus, IReadOnlyList<string[]> batches, IRandomSource random, ClipSamplerOptions? options = null, int prefetch = 3)
         : this(corpus, batches, NotNull(random), 0, options, prefetch, workers: 1)
     {
     }
 
-    private BatchFeeder(TrainingCorpus corpus, IReadOnlyList<string[]> batches, Func<int, IRandomSource> randomFor, int first, ClipSamplerOptions? options,
+    private BatchFeeder(PretrainingCorpus corpus, IReadOnlyList<string[]> batches, Func<int, IRandomSource> randomFor, int first, ClipSamplerOptions? options,
         int prefetch, int workers)
     {
         ArgumentNullException.ThrowIfNull(corpus);
@@ -89,7 +89,7 @@ public sealed class BatchFeeder : IDisposable
     /// <param name="options">Sampler settings (the paper's when null).</param>
     /// <param name="prefetch">Batches prepared ahead (at least <paramref name="workers"/> to keep every worker busy).</param>
     /// <param name="workers">Threads building batches at once (the batches do not depend on it).</param>
-    public static BatchFeeder Resumable(TrainingCorpus corpus, IReadOnlyList<string[]> batches, ulong seed, int firstBatch = 0,
+    public static BatchFeeder Resumable(PretrainingCorpus corpus, IReadOnlyList<string[]> batches, ulong seed, int firstBatch = 0,
         ClipSamplerOptions? options = null, int prefetch = 3, int workers = 1) =>
         new(corpus, batches, b => new SplitMix64(BatchSeed(seed, b)), firstBatch, options, prefetch, workers);
 
@@ -129,7 +129,7 @@ public sealed class BatchFeeder : IDisposable
     }
 
     /// <summary>Builds one batch on the calling thread (what the background thread does for each batch).</summary>
-    public static TrainingBatch Build(TrainingCorpus corpus, IReadOnlyList<string> videoIds, OverlappedClipSampler sampler, IRandomSource random)
+    public static TrainingBatch Build(PretrainingCorpus corpus, IReadOnlyList<string> videoIds, OverlappedClipSampler sampler, IRandomSource random)
     {
         ArgumentNullException.ThrowIfNull(corpus);
         ArgumentNullException.ThrowIfNull(videoIds);

@@ -1,7 +1,7 @@
 using Norton.Models;
 using Norton.Training.Sampling;
 using static TorchSharp.torch;
-using TrainingCorpus = Norton.Training.Corpus.Corpus;
+using Norton.Training.Corpus;
 
 namespace Norton.Training.Retrieval;
 
@@ -17,7 +17,7 @@ public static class EpochPlanner
     /// <param name="model">The current model, or null for random batches.</param>
     /// <param name="options">The paper's settings when null.</param>
     /// <param name="videoIds">The videos to plan over (all of the corpus when null).</param>
-    public static IReadOnlyList<string[]> Plan(TrainingCorpus corpus, IRandomSource random, VideoTextModel? model = null,
+    public static IReadOnlyList<string[]> Plan(PretrainingCorpus corpus, IRandomSource random, VideoTextModel? model = null,
         RetrievalOptions? options = null, IReadOnlyList<string>? videoIds = null)
     {
         ArgumentNullException.ThrowIfNull(corpus);

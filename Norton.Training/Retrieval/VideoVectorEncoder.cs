@@ -2,7 +2,7 @@ using Norton.Models;
 using Norton.Training.Sampling;
 using TorchSharp;
 using static TorchSharp.torch;
-using TrainingCorpus = Norton.Training.Corpus.Corpus;
+using Norton.Training.Corpus;
 
 namespace Norton.Training.Retrieval;
 
@@ -23,7 +23,7 @@ public static class VideoVectorEncoder
     /// <param name="options">Clip settings (the paper's when null).</param>
     /// <param name="videosPerForward">Videos per forward pass (x clips rows).</param>
     /// <returns>(n, hidden) float32 vectors on the model's device.</returns>
-    public static Tensor Encode(VideoTextModel model, TrainingCorpus corpus, IReadOnlyList<string> videoIds, IRandomSource random,
+    public static Tensor Encode(VideoTextModel model, PretrainingCorpus corpus, IReadOnlyList<string> videoIds, IRandomSource random,
         ClipSamplerOptions? options = null, int videosPerForward = 64)
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -3,7 +3,6 @@ using Norton.Training.Batching;
 using Norton.Training.Corpus;
 using Norton.Training.Retrieval;
 using Norton.Training.Sampling;
-using TrainingCorpus = Norton.Training.Corpus.Corpus;
 
 namespace Norton.Training;
 
@@ -19,11 +18,11 @@ namespace Norton.Training;
 /// </code></example>
 public sealed class CorpusTrainingData : ITrainingData, IDisposable
 {
-    private readonly TrainingCorpus _train;
-    private readonly TrainingCorpus? _val;
+    private readonly PretrainingCorpus _train;
+    private readonly PretrainingCorpus? _val;
     private readonly OverlappedClipSampler _sampler;
 
-    private CorpusTrainingData(TrainingCorpus train, TrainingCorpus? val, ClipSamplerOptions clips, RetrievalOptions retrieval)
+    private CorpusTrainingData(PretrainingCorpus train, PretrainingCorpus? val, ClipSamplerOptions clips, RetrievalOptions retrieval)
     {
         _train = train;
         _val = val;
@@ -40,7 +39,7 @@ public sealed class CorpusTrainingData : ITrainingData, IDisposable
     /// <exception cref="ArgumentException">The corpus's feature width differs from <paramref name="expectedFeatureDim"/>,
     /// or the val split's from the train split's; the message names the folder and both widths.</exception>
     /// <exception cref="FileNotFoundException">No <c>train_meta.pkl</c> or a missing shard.</exception>
-    /// <exception cref="InvalidDataException">A malformed corpus (see <see cref="TrainingCorpus.Open"/>).</exception>
+    /// <exception cref="InvalidDataException">A malformed corpus (see <see cref="PretrainingCorpus.Open"/>).</exception>
     public static CorpusTrainingData Open(string folder, ClipSamplerOptions clips, RetrievalOptions retrieval, int? expectedFeatureDim = null,
         int vocabularySize = 30522)
     {
@@ -51,8 +50,8 @@ public sealed class CorpusTrainingData : ITrainingData, IDisposable
         retrieval.Validate();
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"the corpus folder '{folder}' does not exist.");
-        var train = TrainingCorpus.Open(folder, "train", vocabularySize);
-        TrainingCorpus? val = null;
+        var train = PretrainingCorpus.Open(folder, "train", vocabularySize);
+        PretrainingCorpus? val = null;
         try
         {
             if (expectedFeatureDim is int dim && train.FeatureDim != dim)
@@ -60,7 +59,7 @@ public sealed class CorpusTrainingData : ITrainingData, IDisposable
                     $"the corpus '{folder}' has {train.FeatureDim}-wide video features but the model's video tower takes {dim}-wide ones.", nameof(folder));
             if (File.Exists(CorpusLayout.MetaPath(folder, "val")))
             {
-                val = TrainingCorpus.Open(folder, "val", vocabularySize);
+                val = PretrainingCorpus.Open(folder, "val", vocabularySize);
                 if (val.FeatureDim != train.FeatureDim)
                     throw new ArgumentException(
                         $"the corpus '{folder}': the val split has {val.FeatureDim}-wide features, the train split {train.FeatureDim}-wide ones.", nameof(folder));
@@ -76,10 +75,10 @@ public sealed class CorpusTrainingData : ITrainingData, IDisposable
     }
 
     /// <summary>The training split.</summary>
-    public TrainingCorpus Train => _train;
+    public PretrainingCorpus Train => _train;
 
     /// <summary>The validation split, or null when the folder has none.</summary>
-    public TrainingCorpus? Validation => _val;
+    public PretrainingCorpus? Validation => _val;
 
     /// <summary>The clip sampler's settings.</summary>
     public ClipSamplerOptions Clips => _sampler.Options;

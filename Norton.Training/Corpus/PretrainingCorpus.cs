@@ -12,10 +12,10 @@ namespace Norton.Training.Corpus;
 /// and token ids are checked when a video is read. Reading from several threads at once is safe.
 /// </remarks>
 /// <example><code>
-/// using var corpus = Corpus.Open("corpus");
+/// using var corpus = PretrainingCorpus.Open("corpus");
 /// CorpusVideo video = corpus.Read(corpus.VideoIds[0]);
 /// </code></example>
-public sealed class Corpus : IDisposable
+public sealed class PretrainingCorpus : IDisposable
 {
     private static readonly NpyElementType[] FeatureTypes = { NpyElementType.Float16, NpyElementType.Float32 };
     private readonly Dictionary<string, (int Shard, int Index)> _location;
@@ -23,7 +23,7 @@ public sealed class Corpus : IDisposable
 
     private sealed record Shard(ShardedTensor Videos, ShardedTensor Times, ShardedTensor Tokens);
 
-    private Corpus(string folder, string split, int vocabularySize, string[] ids, Dictionary<string, (int, int)> location, Shard[] shards)
+    private PretrainingCorpus(string folder, string split, int vocabularySize, string[] ids, Dictionary<string, (int, int)> location, Shard[] shards)
     {
         Folder = folder;
         Split = split;
@@ -59,7 +59,7 @@ public sealed class Corpus : IDisposable
     /// no captions or no seconds of features, or shards of different feature widths; the message names the file and
     /// the video.
     /// </exception>
-    public static Corpus Open(string folder, string split = "train", int vocabularySize = 30522)
+    public static PretrainingCorpus Open(string folder, string split = "train", int vocabularySize = 30522)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         ArgumentException.ThrowIfNullOrEmpty(split);
@@ -93,7 +93,7 @@ public sealed class Corpus : IDisposable
             }
             var dense = new Shard[shards.Keys.Max() + 1];
             foreach (var (k, v) in shards) dense[k] = v;
-            return new Corpus(folder, split, vocabularySize, ids.ToArray(), location, dense);
+            return new PretrainingCorpus(folder, split, vocabularySize, ids.ToArray(), location, dense);
         }
         catch
         {
