@@ -37,7 +37,7 @@ internal static class TokenFeatureChecks
     }
 
     /// <summary>True when both tensors live on the same device (type and index).</summary>
-    internal static bool SameDevice(Tensor a, Tensor b) => Norton.Core.Features.FeatureShapeChecks.SameDevice(a, b);
+    internal static bool SameDevice(Tensor a, Tensor b) => Norton.Core.Validation.Guard.SameDevice(a, b);
 
     /// <summary>The mask as a bool tensor (true = valid slot), or all-true when there is none; validates the 0/1 values.</summary>
     internal static Tensor BoolMask(Tensor tokens, Tensor? mask, string name)
