@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using System.Collections;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -32,16 +33,19 @@ public sealed class SentenceEmbedding : nn.Module<Tensor, Tensor>
     /// <param name="embeddingDim">Width of the output (<c>embd_dim</c>, 512).</param>
     /// <param name="wordEmbeddingDim">Width of a word vector (300).</param>
     /// <param name="outputDim">Width of fc1 (<c>output_dim</c>, 2048).</param>
-    public SentenceEmbedding(long numEmbeddings = 66250, long embeddingDim = 512, long wordEmbeddingDim = 300, long outputDim = 2048)
+    /// <param name="device">Where the parameters live (<c>torch.META</c> builds the structure without storage).</param>
+    /// <param name="dtype">The parameters' dtype (null: TorchSharp's default, float32), as in TorchSharp's own modules.</param>
+    public SentenceEmbedding(long numEmbeddings = 66250, long embeddingDim = 512, long wordEmbeddingDim = 300, long outputDim = 2048,
+        Device? device = null, ScalarType? dtype = null)
         : base(nameof(SentenceEmbedding))
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(numEmbeddings, 1, nameof(numEmbeddings));
-        ArgumentOutOfRangeException.ThrowIfLessThan(embeddingDim, 1, nameof(embeddingDim));
-        ArgumentOutOfRangeException.ThrowIfLessThan(wordEmbeddingDim, 1, nameof(wordEmbeddingDim));
-        ArgumentOutOfRangeException.ThrowIfLessThan(outputDim, 1, nameof(outputDim));
-        word_embd = nn.Embedding(numEmbeddings, wordEmbeddingDim);
-        fc1 = nn.Linear(wordEmbeddingDim, outputDim);
-        fc2 = nn.Linear(outputDim, embeddingDim);
+        Guard.Positive(numEmbeddings, nameof(numEmbeddings));
+        Guard.Positive(embeddingDim, nameof(embeddingDim));
+        Guard.Positive(wordEmbeddingDim, nameof(wordEmbeddingDim));
+        Guard.Positive(outputDim, nameof(outputDim));
+        word_embd = nn.Embedding(numEmbeddings, wordEmbeddingDim, device: device, dtype: dtype);
+        fc1 = nn.Linear(wordEmbeddingDim, outputDim, device: device, dtype: dtype);
+        fc2 = nn.Linear(outputDim, embeddingDim, device: device, dtype: dtype);
         NumEmbeddings = numEmbeddings;
         EmbeddingDim = embeddingDim;
         RegisterComponents();
