@@ -55,7 +55,7 @@ public abstract class ModalityFeatures
         if (tokens is null)
         {
             if (mask is not null)
-                throw new ArgumentException(Guard.Message(m, $"come with {t} (pass both or neither)", $"{t} is null"), nameof(mask));
+                throw new ArgumentException(Guard.Message(m, $"not be given without {t} (pass both or neither)", $"{t} is null"), nameof(mask));
             return;
         }
         long n = pooled.shape[0], d = pooled.shape[1];

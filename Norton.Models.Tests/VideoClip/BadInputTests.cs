@@ -42,7 +42,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void IntegerFeatures() =>
         Throws(() => _model.VideoTower.forward(zeros(2, 8, 512, int64), ones(2, 8, ScalarType.Bool), Caps(), Masks(Caps())),
-            "vfeats", "floating point", "Int64");
+            "vfeats", "floating-point", "Int64");
 
     [Fact]
     public void MoreVideoSlotsThanMaxVideoLen() =>
@@ -57,7 +57,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void BatchSizesDiffer() =>
         Throws(() => _model.VideoTower.forward(zeros(3, 8, 512), ones(3, 8, ScalarType.Bool), Caps(), Masks(Caps())),
-            "caps", "batch size", "(3)", "got 2");
+            "caps", "batch size", "(3)", "has 2");
 
     [Theory]
     [InlineData(1000L, "[0, 1000]")]

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -30,8 +31,8 @@ public sealed class Float32LayerNorm : nn.Module<Tensor, Tensor>
     /// <param name="dtype">The parameters' dtype (null: TorchSharp's default, float32), as in TorchSharp's own modules.</param>
     public Float32LayerNorm(long size, double eps, Device? device = null, ScalarType? dtype = null) : base("LayerNorm")
     {
-        if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "size must be positive.");
-        if (!(eps > 0)) throw new ArgumentOutOfRangeException(nameof(eps), eps, "eps must be positive.");
+        Guard.Positive(size, nameof(size));
+        Guard.Positive(eps, nameof(eps));
         _shape = [size];
         Eps = eps;
         weight = new Parameter(ones(size, dtype, device));

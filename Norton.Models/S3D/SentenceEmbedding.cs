@@ -122,12 +122,11 @@ public sealed class SentenceEmbedding : nn.Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.dim() != 2 || input.shape[1] < 1)
-            throw new ArgumentException($"word ids must be a (B, L) tensor with L >= 1, got shape [{string.Join(", ", input.shape)}]", nameof(input));
-        if (input.dtype != ScalarType.Int64)
-            throw new ArgumentException($"word ids must be int64, got {input.dtype}", nameof(input));
+            throw Guard.Argument(nameof(input), "be a (B, L) tensor of word ids with L >= 1", $"has shape {Guard.Shape(input)}");
+        Guard.DType(input, ScalarType.Int64, nameof(input));
         if (input.numel() == 0) return;
         long min = input.min().item<long>(), max = input.max().item<long>();
         if (min < 0 || max >= NumEmbeddings)
-            throw new ArgumentException($"word ids must lie in [0, {NumEmbeddings}), got values from {min} to {max}", nameof(input));
+            throw Guard.Argument(nameof(input), $"hold word ids in [0, {NumEmbeddings})", $"holds values from {min} to {max}");
     }
 }

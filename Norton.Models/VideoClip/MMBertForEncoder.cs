@@ -82,8 +82,8 @@ public sealed class MMBertForEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor,
         InputChecks.Features(vfeats, Config.InputDim, nameof(vfeats));
         long tv = vfeats.shape[1];
         if (tv > Config.MaxVideoLen)
-            throw Guard.Argument(nameof(vfeats), $"have at most maxVideoLen = {Config.MaxVideoLen} video slots (the [SEP] position maxVideoLen+1 would collide with a frame)",
-                $"has {tv} (shape {Guard.Shape(vfeats)})");
+            throw Guard.Argument(nameof(vfeats), $"have at most maxVideoLen = {Config.MaxVideoLen} slots (the [SEP] position maxVideoLen+1 would collide with a frame)",
+                $"has {tv} video slots (shape {Guard.Shape(vfeats)})");
         InputChecks.Mask(vmasks, [vfeats.shape[0], tv], nameof(vmasks));
         InputChecks.TokenIds(caps, Config.Video.VocabSize, nameof(caps));
         InputChecks.SameBatch(vfeats, nameof(vfeats), caps, nameof(caps));
