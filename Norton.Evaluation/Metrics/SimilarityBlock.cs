@@ -73,7 +73,7 @@ public readonly struct SimilarityBlock
         ArgumentNullException.ThrowIfNull(similarity);
         int rows = similarity.GetLength(0), columns = similarity.GetLength(1);
         if (rows == 0 || columns == 0)
-            throw new ArgumentException($"{nameof(similarity)} must not be empty; got {rows} × {columns}.", nameof(similarity));
+            throw new ArgumentException($"{nameof(similarity)} must not be empty, but got {rows} × {columns}.", nameof(similarity));
         var flat = new float[rows * columns];
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < columns; c++)
