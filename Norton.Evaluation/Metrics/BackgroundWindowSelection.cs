@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 namespace Norton.Evaluation.Metrics;
 
 /// <summary>
@@ -32,7 +33,7 @@ public static class BackgroundWindowSelection
             {
                 float d = distances[r, c];
                 if (float.IsNaN(d))
-                    throw new ArgumentException($"{nameof(distances)} contains NaN at [{r}, {c}].", nameof(distances));
+                    throw Guard.Argument(nameof(distances), "hold no NaN", $"holds one at [{r}, {c}]");
                 if (d < m) m = d;
             }
             best[c] = m;

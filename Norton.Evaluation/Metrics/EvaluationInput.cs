@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -43,7 +44,7 @@ internal static class EvaluationInput
         if (labels.is_floating_point() || labels.dtype == ScalarType.Bool || labels.is_complex())
             throw new ArgumentException($"{argumentName} must hold integer labels, but got {labels.dtype}.", argumentName);
         if (labels.shape[0] == 0)
-            throw new ArgumentException($"{argumentName} must not be empty.", argumentName);
+            throw Guard.Argument(argumentName, "not be empty", "is empty");
         using var scope = NewDisposeScope();
         return labels.detach().cpu().to(ScalarType.Int64).contiguous().data<long>().ToArray();
     }

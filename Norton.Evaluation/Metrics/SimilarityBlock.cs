@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using static TorchSharp.torch;
 
 namespace Norton.Evaluation.Metrics;
@@ -80,7 +81,7 @@ public readonly struct SimilarityBlock
             {
                 float v = similarity[r, c];
                 if (float.IsNaN(v))
-                    throw new ArgumentException($"{nameof(similarity)} contains NaN at [{r}, {c}].", nameof(similarity));
+                    throw Guard.Argument(nameof(similarity), "hold no NaN", $"holds one at [{r}, {c}]");
                 flat[r * columns + c] = v;
             }
         return new SimilarityBlock(flat, 0, columns, rows, columns);
