@@ -39,7 +39,7 @@ public class LossBenchmarks
     [Benchmark]
     public double Forward()
     {
-        using var output = _loss.Forward(_inputs.Video, _inputs.Text);
+        using var output = _loss.forward(_inputs.Video, _inputs.Text);
         BenchmarkEnvironment.Synchronize(output.Loss.device);
         return output.Loss.item<float>();
     }
@@ -48,7 +48,7 @@ public class LossBenchmarks
     [Benchmark]
     public double ForwardBackward()
     {
-        using var output = _loss.Forward(_inputs.Video, _inputs.Text);
+        using var output = _loss.forward(_inputs.Video, _inputs.Text);
         output.Loss.backward();
         BenchmarkEnvironment.Synchronize(output.Loss.device);
         _inputs.ClearGradients();

@@ -42,13 +42,13 @@ public static class ProfileLossCommand
         double value = double.NaN;
         var forward = Timing.Measure(() =>
         {
-            using var output = loss.Forward(inputs.Video, inputs.Text);
+            using var output = loss.forward(inputs.Video, inputs.Text);
             BenchmarkEnvironment.Synchronize(device);
             value = output.Loss.to(ScalarType.Float64).item<double>();
         }, runs, warmup);
         var forwardBackward = Timing.Measure(() =>
         {
-            using var output = loss.Forward(inputs.Video, inputs.Text);
+            using var output = loss.forward(inputs.Video, inputs.Text);
             output.Loss.backward();
             BenchmarkEnvironment.Synchronize(device);
             inputs.ClearGradients();

@@ -62,11 +62,11 @@ public static class ProfileStepCommand
             var dv = new VideoFeatures(output.Video.Pooled.detach().requires_grad_(), output.Video.Frames!.detach().requires_grad_(), output.Video.Mask);
             var dt = new TextFeatures(output.Text.Pooled.detach().requires_grad_(), output.Text.Words!.detach().requires_grad_(), output.Text.Mask);
             var lossClock = Stopwatch.StartNew();
-            using (var detached = loss.Forward(dv, dt)) detached.Loss.backward();
+            using (var detached = loss.forward(dv, dt)) detached.Loss.backward();
             double tLoss = lossClock.Elapsed.TotalSeconds;
             clock.Stop();
             var full = Stopwatch.StartNew();
-            using (var result = loss.Forward(video, text)) result.Loss.backward();
+            using (var result = loss.forward(video, text)) result.Loss.backward();
             double tBackward = full.Elapsed.TotalSeconds;
             if (r < warmup) continue;
             times["data"].Add(tData);

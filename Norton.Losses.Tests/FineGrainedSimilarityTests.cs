@@ -42,7 +42,7 @@ public class FineGrainedSimilarityTests
         var expectedGrads = autograd.grad([(et * upT).sum() + (ev * upV).sum()], [words, frames]);
 
         var op = new FineGrainedSimilarity(alpha, padding, budget);
-        var (t2v, v2t) = op.Compute(new TextFeatures(words.sum(1), words, tm), new VideoFeatures(frames.sum(1), frames, vm));
+        var (t2v, v2t) = op.forward(new TextFeatures(words.sum(1), words, tm), new VideoFeatures(frames.sum(1), frames, vm));
         var grads = autograd.grad([(t2v * upT).sum() + (v2t * upV).sum()], [words, frames]);
 
         Tolerance.AssertClose(et, t2v, 1e-12, 1e-13, 0, "t2v");
@@ -67,8 +67,8 @@ public class FineGrainedSimilarityTests
         {
             var op = new FineGrainedSimilarity(padding: padding);
             var video = new VideoFeatures(frames.sum(1), frames, vm);
-            var (a, _) = op.Compute(new TextFeatures(words.sum(1), words, tm), video);
-            var (b, _) = op.Compute(new TextFeatures(words.sum(1), wordsLong, tmLong), video);
+            var (a, _) = op.forward(new TextFeatures(words.sum(1), words, tm), video);
+            var (b, _) = op.forward(new TextFeatures(words.sum(1), wordsLong, tmLong), video);
             double change = (a - b).abs().max().item<double>();
             if (padding == FineGrainedPadding.Original) Assert.True(change > 1e-3, $"change {change}");
             else Assert.True(change < 1e-14, $"change {change}");
@@ -86,7 +86,7 @@ public class FineGrainedSimilarityTests
         var frames = Features(gen, half, 6, 3, 8);
         var tm = Mask(gen, 4, 5, MaskLayout.Model);
         var vm = Mask(gen, 6, 3, MaskLayout.Model);
-        var (t2v, v2t) = new FineGrainedSimilarity().Compute(new TextFeatures(words.sum(1), words, tm), new VideoFeatures(frames.sum(1), frames, vm));
+        var (t2v, v2t) = new FineGrainedSimilarity().forward(new TextFeatures(words.sum(1), words, tm), new VideoFeatures(frames.sum(1), frames, vm));
         Assert.Equal(ScalarType.Float32, t2v.dtype);
         var (et, ev) = DirectReference.FineGrained(words.to(ScalarType.Float64), tm, frames.to(ScalarType.Float64), vm, 1, FineGrainedPadding.Original);
         Tolerance.AssertClose(et, t2v, 1e-5, 1e-6, 0, "t2v");

@@ -80,7 +80,7 @@ public class GoldenNortonLossTests
         var tm = c.Tensor("inputs", "text_mask");
 
         using var loss = new NortonLoss(OptionsOf(c));
-        using var output = loss.Forward(new VideoFeatures(pv, vo, vm), new TextFeatures(pt, to, tm), diagnostics: true);
+        using var output = loss.forward(new VideoFeatures(pv, vo, vm), new TextFeatures(pt, to, tm), diagnostics: true);
         output.Loss.backward();
         var clip = output.ClipCaption;
         var seq = output.VideoParagraph;

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Norton.Losses.Tests;
 
 /// <summary>
-/// Device-to-host transfers of one NortonLoss.Forward + backward, counted through the loss's single read helper
+/// Device-to-host transfers of one NortonLoss.forward + backward, counted through the loss's single read helper
 /// (HostReads): one with value checks on, none with them off unless the masks must be read for the fine-grained
 /// layout. Sinkhorn's own reads (Norton.Core) are outside this count (docs/performance.md).
 /// </summary>
@@ -20,7 +20,7 @@ public class HostReadTests
         using var scope = NewDisposeScope();
         using var loss = new NortonLoss(options);
         HostReads.Reset();
-        using (var o = loss.Forward(v, t))
+        using (var o = loss.forward(v, t))
             o.Loss.backward();
         return HostReads.Count;
     }
@@ -62,7 +62,7 @@ public class HostReadTests
         double Step(NortonLossOptions o, out double[] grad)
         {
             using var loss = new NortonLoss(o);
-            using var output = loss.Forward(v, t);
+            using var output = loss.forward(v, t);
             output.Loss.backward();
             grad = v.Frames!.grad!.flatten().data<double>().ToArray();
             using (var g = v.Frames.grad) v.Frames.grad = null;
@@ -83,12 +83,12 @@ public class HostReadTests
     {
         var (v, t) = Batch(n: 12);
         v.Pooled[0, 0] = tensor(double.NaN, dtype: ScalarType.Float64);
-        Assert.Contains("must be finite", Assert.ThrowsAny<ArgumentException>(() => new NortonLoss(Small).Forward(v, t)).Message);
+        Assert.Contains("must be finite", Assert.ThrowsAny<ArgumentException>(() => new NortonLoss(Small).forward(v, t)).Message);
         // Off, the loss does not look: plain InfoNCE returns NaN, and with OT only the solver's own check (Norton.Core,
         // outside this option) catches the NaN in its scores.
-        using var o = new NortonLoss(Small with { CheckValues = false, SinkhornIterations = null, SequenceContrastWeight = null }).Forward(v, t);
+        using var o = new NortonLoss(Small with { CheckValues = false, SinkhornIterations = null, SequenceContrastWeight = null }).forward(v, t);
         Assert.True(double.IsNaN(o.Loss.item<double>()));
-        var e = Assert.ThrowsAny<ArgumentException>(() => new NortonLoss(Small with { CheckValues = false }).Forward(v, t));
+        var e = Assert.ThrowsAny<ArgumentException>(() => new NortonLoss(Small with { CheckValues = false }).forward(v, t));
         Assert.DoesNotContain("video.Pooled", e.Message);
     }
 }

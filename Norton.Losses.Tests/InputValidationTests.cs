@@ -23,7 +23,7 @@ public class InputValidationTests
     {
         using var scope = NewDisposeScope();
         var (v, t) = Batch(n: 10);
-        var e = Throws(() => Loss().Forward(v, t));
+        var e = Throws(() => Loss().forward(v, t));
         Assert.Contains("N = 10", e.Message);
         Assert.Contains("Length = 4", e.Message);
     }
@@ -34,9 +34,9 @@ public class InputValidationTests
         using var scope = NewDisposeScope();
         var (v, _) = Batch(n: 8);
         var (_, t12) = Batch(n: 12);
-        Assert.Contains("same N and D", Throws(() => Loss().Forward(v, t12)).Message);
+        Assert.Contains("same N and D", Throws(() => Loss().forward(v, t12)).Message);
         var (_, tD) = Batch(n: 8, d: 7);
-        Assert.Contains("same N and D", Throws(() => Loss().Forward(v, tD)).Message);
+        Assert.Contains("same N and D", Throws(() => Loss().forward(v, tD)).Message);
     }
 
     [Fact]
@@ -59,11 +59,11 @@ public class InputValidationTests
         using var scope = NewDisposeScope();
         var (v, t) = Batch();
         t.Mask![3] = zeros(5, dtype: ScalarType.Bool);
-        var e = Throws(() => Loss().Forward(v, t));
+        var e = Throws(() => Loss().forward(v, t));
         Assert.Contains("text.Mask row 3", e.Message);
         var (v2, t2) = Batch();
         v2.Mask![6] = zeros(4, dtype: ScalarType.Bool);
-        Assert.Contains("video.Mask row 6", Throws(() => Loss().Forward(v2, t2)).Message);
+        Assert.Contains("video.Mask row 6", Throws(() => Loss().forward(v2, t2)).Message);
     }
 
     [Fact]
@@ -72,11 +72,11 @@ public class InputValidationTests
         using var scope = NewDisposeScope();
         var (v, t) = Batch();
         var numeric = new TextFeatures(t.Pooled, t.Words, t.Mask!.to(ScalarType.Float32));
-        using (var ok = Loss().Forward(v, numeric))
+        using (var ok = Loss().forward(v, numeric))
             Assert.True(double.IsFinite(ok.Loss.item<double>()));
         var bad = t.Mask!.to(ScalarType.Int64);
         bad[1, 1] = tensor(2L);
-        Assert.Contains("0 and 1", Throws(() => Loss().Forward(v, new TextFeatures(t.Pooled, t.Words, bad))).Message);
+        Assert.Contains("0 and 1", Throws(() => Loss().forward(v, new TextFeatures(t.Pooled, t.Words, bad))).Message);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public class InputValidationTests
         using var scope = NewDisposeScope();
         var (v, t) = Batch(n: 2);
         // int(0.3 * 2) = 0: the original's kthvalue raises.
-        var e = Throws(() => Loss(new NortonLossOptions { Length = 2 }).Forward(v, t));
+        var e = Throws(() => Loss(new NortonLossOptions { Length = 2 }).forward(v, t));
         Assert.Contains("int(0.3 * 2) = 0", e.Message);
     }
 
@@ -106,7 +106,7 @@ public class InputValidationTests
             _ => t.Words!,
         };
         target.view(-1)[7] = tensor(value, dtype: target.dtype);
-        var e = Throws(() => Loss().Forward(v, t));
+        var e = Throws(() => Loss().forward(v, t));
         Assert.Contains("must be finite", e.Message);
     }
 
@@ -117,13 +117,13 @@ public class InputValidationTests
         var (v, t) = Batch();
         // Model layout: slot 0 is [CLS] (masked) - an all-zero feature there is harmless.
         t.Words![2, 0] = zeros(6, dtype: ScalarType.Float64);
-        using (var ok = Loss().Forward(v, t))
+        using (var ok = Loss().forward(v, t))
             Assert.True(double.IsFinite(ok.Loss.item<double>()));
         t.Words![2, 1] = zeros(6, dtype: ScalarType.Float64);
-        Assert.Contains("text.Words[2, 1]", Throws(() => Loss().Forward(v, t)).Message);
+        Assert.Contains("text.Words[2, 1]", Throws(() => Loss().forward(v, t)).Message);
         var (v2, t2) = Batch();
         v2.Pooled[5] = zeros(6, dtype: ScalarType.Float64);
-        Assert.Contains("video.Pooled row 5", Throws(() => Loss().Forward(v2, t2)).Message);
+        Assert.Contains("video.Pooled row 5", Throws(() => Loss().forward(v2, t2)).Message);
     }
 
     [Fact]
@@ -131,10 +131,10 @@ public class InputValidationTests
     {
         using var scope = NewDisposeScope();
         var (v, t) = Batch();
-        Assert.Contains("video.Frames", Throws(() => Loss().Forward(new VideoFeatures(v.Pooled), t)).Message);
+        Assert.Contains("video.Frames", Throws(() => Loss().forward(new VideoFeatures(v.Pooled), t)).Message);
         // Without the branch the pooled features suffice.
         using var clipOnly = Loss(new NortonLossOptions { Length = 4, SequenceContrastWeight = null })
-            .Forward(new VideoFeatures(v.Pooled), new TextFeatures(t.Pooled));
+            .forward(new VideoFeatures(v.Pooled), new TextFeatures(t.Pooled));
         Assert.Null(clipOnly.VideoParagraph);
     }
 

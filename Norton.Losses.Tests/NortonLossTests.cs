@@ -17,7 +17,7 @@ public class NortonLossTests
         using var scope = NewDisposeScope();
         var (v, t) = Batch(n: 12, layout: MaskLayout.Prefix);
         using var loss = new NortonLoss(Small with { SequenceContrastWeight = 0.25 });
-        using var o = loss.Forward(v, t);
+        using var o = loss.forward(v, t);
         double clip = o.ClipCaption.Loss.item<double>(), seq = o.VideoParagraph!.Loss.item<double>();
         Assert.Equal(clip + 0.25 * seq, o.Loss.item<double>(), 14);
         Assert.Equal(0.25 * seq, o.WeightedVideoParagraphLoss!.item<double>(), 14);
@@ -30,7 +30,7 @@ public class NortonLossTests
     {
         using var scope = NewDisposeScope();
         var (v, t) = Batch();
-        using var o = new NortonLoss(Small with { SequenceContrastWeight = 0 }).Forward(v, t);
+        using var o = new NortonLoss(Small with { SequenceContrastWeight = 0 }).forward(v, t);
         Assert.NotNull(o.VideoParagraph);
         Assert.Equal(o.ClipCaption.Loss.item<double>(), o.Loss.item<double>(), 15);
     }
@@ -41,13 +41,13 @@ public class NortonLossTests
         using var scope = NewDisposeScope();
         var (v, t) = Batch();
         using var loss = new NortonLoss(Small);
-        using (var plain = loss.Forward(v, t))
+        using (var plain = loss.forward(v, t))
         {
             Assert.Null(plain.ClipCaption.Plan);
             Assert.Null(plain.VideoParagraph!.Plan);
             Assert.Null(plain.VideoParagraph.Sinkhorn);
         }
-        using var o = loss.Forward(v, t, diagnostics: true);
+        using var o = loss.forward(v, t, diagnostics: true);
         var seq = o.VideoParagraph!;
         Assert.Equal(new long[] { 8, 8 }, o.ClipCaption.Plan!.shape);
         Assert.Equal(new long[] { 4, 5, 5 }, seq.LogPlanAugmented!.shape);
@@ -70,7 +70,7 @@ public class NortonLossTests
     {
         using var scope = NewDisposeScope();
         var (v, t) = Batch();
-        using var o = new NortonLoss(Small with { SinkhornIterations = null, SequenceContrastWeight = null }).Forward(v, t);
+        using var o = new NortonLoss(Small with { SinkhornIterations = null, SequenceContrastWeight = null }).forward(v, t);
         Assert.Equal(new InfoNceLoss().forward(v.Pooled, t.Pooled).item<double>(), o.Loss.item<double>(), 14);
     }
 
@@ -79,8 +79,9 @@ public class NortonLossTests
     {
         using var scope = NewDisposeScope();
         var (v, t) = Batch(n: 12);
-        using var o = new NortonLoss(Small with { SinkhornIterations = null, SequenceSinkhornIterations = 50 }).Forward(v, t);
-        double seq = new VideoParagraphLoss(Small).forward(v, t).item<double>();   // shared count 50
+        using var o = new NortonLoss(Small with { SinkhornIterations = null, SequenceSinkhornIterations = 50 }).forward(v, t);
+        using var seqResult = new VideoParagraphLoss(Small).forward(v, t);         // shared count 50
+        double seq = seqResult.Loss.item<double>();
         Assert.Equal(seq, o.VideoParagraph!.Loss.item<double>(), 14);
         Assert.Equal(new InfoNceLoss().forward(v.Pooled, t.Pooled).item<double>(), o.ClipCaption.Loss.item<double>(), 14);
     }
@@ -105,13 +106,13 @@ public class NortonLossTests
         var (v, t) = Batch(n: 12, layout: MaskLayout.Scattered);
         var options = Small with { TrainLogitScale = true, LogitScale = 1.3 };
         using var loss = new NortonLoss(options);
-        using (var o = loss.Forward(v, t)) o.Loss.backward();
+        using (var o = loss.forward(v, t)) o.Loss.backward();
         double grad = loss.LogitScale!.grad!.item<double>();
         double h = 1e-5;
         double Value(double s)
         {
             using var l = new NortonLoss(options with { LogitScale = s });
-            using var o = l.Forward(v, t);
+            using var o = l.forward(v, t);
             return o.Loss.item<double>();
         }
         double fd = (Value(1.3 + h) - Value(1.3 - h)) / (2 * h);
@@ -124,7 +125,7 @@ public class NortonLossTests
     {
         using var scope = NewDisposeScope();
         var (v, t) = Batch();
-        using var o = new NortonLoss(Small with { LogitScale = 10 }).Forward(v, t, diagnostics: true);
+        using var o = new NortonLoss(Small with { LogitScale = 10 }).forward(v, t, diagnostics: true);
         Assert.Equal(Math.Exp(4.6052), o.VideoParagraph!.Temperature!.item<double>(), 12);
     }
 
@@ -136,7 +137,7 @@ public class NortonLossTests
         using var scope = NewDisposeScope();
         var (v, t) = Batch(n: 8, dtype: half, requiresGrad: true);
         using var loss = new NortonLoss(Small);
-        using var o = loss.Forward(v, t);
+        using var o = loss.forward(v, t);
         Assert.Equal(ScalarType.Float32, o.Loss.dtype);
         o.Loss.backward();
         foreach (var x in new[] { v.Pooled, v.Frames!, t.Pooled, t.Words! })
@@ -146,7 +147,7 @@ public class NortonLossTests
         }
         // Same numbers as float32 on the same (rounded) values: the half inputs are only widened.
         Tensor F(Tensor x) => x.detach().to(ScalarType.Float32);
-        using var o32 = loss.Forward(new VideoFeatures(F(v.Pooled), F(v.Frames!), v.Mask), new TextFeatures(F(t.Pooled), F(t.Words!), t.Mask));
+        using var o32 = loss.forward(new VideoFeatures(F(v.Pooled), F(v.Frames!), v.Mask), new TextFeatures(F(t.Pooled), F(t.Words!), t.Mask));
         Assert.Equal(o32.Loss.item<float>(), o.Loss.item<float>());
     }
 
@@ -155,7 +156,7 @@ public class NortonLossTests
     {
         using var scope = NewDisposeScope();
         var (v, t) = Batch();
-        using var o = new NortonLoss(Small with { PromptRatio = null }).Forward(v, t, diagnostics: true);
+        using var o = new NortonLoss(Small with { PromptRatio = null }).forward(v, t, diagnostics: true);
         Assert.Null(o.VideoParagraph!.PromptK);
         Assert.Null(o.VideoParagraph.PromptValue);
         Assert.Equal(new long[] { 4, 4, 4 }, o.VideoParagraph.LogPlanAugmented!.shape);
@@ -168,7 +169,7 @@ public class NortonLossTests
         var (v, t) = Batch(n: 12, requiresGrad: true);
         using var loss = new NortonLoss(Small);
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        using (var o = loss.Forward(v, t, diagnostics: true))
+        using (var o = loss.forward(v, t, diagnostics: true))
             Assert.True(DisposeScopeManager.Statistics.ThreadTotalLiveCount > before);
         Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
@@ -181,7 +182,7 @@ public class NortonLossTests
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         for (int step = 0; step < 3; step++)
         {
-            using (var o = loss.Forward(v, t))
+            using (var o = loss.forward(v, t))
                 o.Loss.backward();
             foreach (var leaf in new[] { v.Pooled, v.Frames!, t.Pooled, t.Words! })
             {
@@ -202,17 +203,17 @@ public class NortonLossTests
         var (v, t) = Batch(n: 12, requiresGrad: true);
         using var a = new NortonLoss(Small);
         using var b = new NortonLoss(Small);
-        using (var o = a.Forward(v, t))
+        using (var o = a.forward(v, t))
             o.Loss.backward();
         var pendingA = a.VideoParagraph!.FineGrained.PendingGradients;
         Assert.Equal(2, pendingA.Count);
         // Another loss's forward and backward leave a's gradients alone (a process-wide list would free them here).
-        using (var o = b.Forward(v, t))
+        using (var o = b.forward(v, t))
             o.Loss.backward();
         Assert.Equal(2, pendingA.Count);
         Assert.Equal(2, b.VideoParagraph!.FineGrained.PendingGradients.Count);
         // a's next forward frees them; disposing b frees b's.
-        using (a.Forward(v, t)) { }
+        using (a.forward(v, t)) { }
         Assert.Equal(0, pendingA.Count);
         b.Dispose();
         Assert.Equal(0, b.VideoParagraph!.FineGrained.PendingGradients.Count);

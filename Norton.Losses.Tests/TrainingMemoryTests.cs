@@ -37,7 +37,7 @@ public class TrainingMemoryTests(ITestOutputHelper output)
             optimizer.zero_grad();
             var fv = videoTower.forward(videoIn);
             var ft = textTower.forward(textIn);
-            using var o = loss.Forward(new VideoFeatures(fv.mean([1L]), fv, vm), new TextFeatures(ft.mean([1L]), ft, tm));
+            using var o = loss.forward(new VideoFeatures(fv.mean([1L]), fv, vm), new TextFeatures(ft.mean([1L]), ft, tm));
             o.Loss.backward();
             optimizer.step();
             last = o.Loss.item<float>();

@@ -14,50 +14,52 @@ namespace Norton.Losses;
 /// (docs/quirks.md Q1). Without Sinkhorn it is the standard symmetric InfoNCE.
 /// </summary>
 /// <remarks>The features are not normalised here (VideoCLIP convention, docs/quirks.md Q7). The module has no parameters.</remarks>
-public sealed class ClipCaptionLoss : nn.Module<Tensor, Tensor, Tensor>
+public sealed class ClipCaptionLoss : nn.Module<Tensor, Tensor, ClipCaptionResult>
 {
-    /// <summary>Creates the loss.</summary>
-    /// <param name="beta">Weight of the OT plan in the targets, in [0, 1] (paper 0.3).</param>
-    /// <param name="sinkhornIterations">Sinkhorn sweeps (&gt;= 0, paper 50); null: plain symmetric InfoNCE.</param>
-    /// <param name="mimicFloat32Constants">Use the original's float32 identity weight <c>float32(1 - beta)</c> (docs/quirks.md Q10).</param>
-    /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
-    public ClipCaptionLoss(double beta = 0.3, int? sinkhornIterations = 50, bool mimicFloat32Constants = false) : base(nameof(ClipCaptionLoss))
+    /// <summary>Creates the loss from the relevant options: <see cref="NortonLossOptions.Beta"/>,
+    /// <see cref="NortonLossOptions.SinkhornIterations"/> (null: plain symmetric InfoNCE),
+    /// <see cref="NortonLossOptions.MimicFloat32Constants"/> (the original's float32 identity weight
+    /// <c>float32(1 - beta)</c>, docs/quirks.md Q10) and <see cref="NortonLossOptions.CheckValues"/>; the same options
+    /// type as <see cref="VideoParagraphLoss"/> and <see cref="NortonLoss"/>.</summary>
+    /// <param name="options">Hyper-parameters; null = the paper's (<see cref="NortonLossOptions.Paper"/>).</param>
+    /// <exception cref="ArgumentException">The options are inconsistent (see <see cref="NortonLossOptions.Validate"/>).</exception>
+    public ClipCaptionLoss(NortonLossOptions? options = null) : base(nameof(ClipCaptionLoss))
     {
-        MimicFloat32Constants = mimicFloat32Constants;
-        Guard.InRange(beta, 0, 1, nameof(beta));
-        if (sinkhornIterations is int k) Guard.AtLeast(k, 0, nameof(sinkhornIterations));
-        Beta = beta;
-        SinkhornIterations = sinkhornIterations;
+        Options = options ?? NortonLossOptions.Paper;
+        Options.Validate();
         RegisterComponents();
     }
 
+    /// <summary>The hyper-parameters (the relevant ones: see the constructor).</summary>
+    public NortonLossOptions Options { get; }
+
     /// <summary>Weight of the OT plan in the targets.</summary>
-    public double Beta { get; }
+    public double Beta => Options.Beta;
 
     /// <summary>Whether the identity weight is the original's float32 <c>1 - beta</c>.</summary>
-    public bool MimicFloat32Constants { get; }
+    public bool MimicFloat32Constants => Options.MimicFloat32Constants;
 
     /// <summary>Sinkhorn sweeps, or null (OT off).</summary>
-    public int? SinkhornIterations { get; }
+    public int? SinkhornIterations => Options.SinkhornIterations;
 
-    /// <summary>The scalar loss.</summary>
-    /// <param name="pooledVideo">(N, D) pooled video features.</param>
-    /// <param name="pooledText">(N, D) pooled caption features.</param>
-    public override Tensor forward(Tensor pooledVideo, Tensor pooledText)
-    {
-        using var result = Compute(pooledVideo, pooledText);
-        return result.Loss.alias();
-    }
+    /// <summary>The loss and its two directions, without diagnostics: <c>forward(pooledVideo, pooledText, diagnostics: false)</c>.</summary>
+    /// <param name="pooledVideo">(N, D) pooled video features (float16/bfloat16 are computed in float32).</param>
+    /// <param name="pooledText">(N, D) pooled caption features, same N, D and dtype.</param>
+    /// <returns>The result; the caller owns (disposes) it.</returns>
+    /// <exception cref="ArgumentException">Shapes or dtypes differ, or a feature is not finite.</exception>
+    public override ClipCaptionResult forward(Tensor pooledVideo, Tensor pooledText) => forward(pooledVideo, pooledText, diagnostics: false);
 
     /// <summary>The loss, its two directions and, on request, the logits, the plan and the Sinkhorn outcome.</summary>
     /// <param name="pooledVideo">(N, D) pooled video features (float16/bfloat16 are computed in float32).</param>
     /// <param name="pooledText">(N, D) pooled caption features, same N, D and dtype.</param>
     /// <param name="diagnostics">Also return logits, plan and Sinkhorn outcome.</param>
-    /// <exception cref="ArgumentException">Shapes or dtypes differ, or a feature is not finite.</exception>
-    public ClipCaptionResult Compute(Tensor pooledVideo, Tensor pooledText, bool diagnostics = false) =>
-        Compute(pooledVideo, pooledText, diagnostics, checkValues: true);
+    /// <returns>The result; the caller owns (disposes) it.</returns>
+    /// <exception cref="ArgumentException">Shapes or dtypes differ, or a feature is not finite (checked unless
+    /// <see cref="NortonLossOptions.CheckValues"/> is false).</exception>
+    public ClipCaptionResult forward(Tensor pooledVideo, Tensor pooledText, bool diagnostics) =>
+        Compute(pooledVideo, pooledText, diagnostics, checkValues: Options.CheckValues);
 
-    /// <summary><see cref="Compute(Tensor, Tensor, bool)"/>; <paramref name="checkValues"/> false skips the finite check
+    /// <summary><see cref="forward(Tensor, Tensor, bool)"/>; <paramref name="checkValues"/> false skips the finite check
     /// (the caller checked the values already, or <see cref="NortonLossOptions.CheckValues"/> is off).</summary>
     internal ClipCaptionResult Compute(Tensor pooledVideo, Tensor pooledText, bool diagnostics, bool checkValues)
     {
@@ -116,12 +118,12 @@ public sealed class ClipCaptionLoss : nn.Module<Tensor, Tensor, Tensor>
         Guard.FloatingPoint(pooledVideo, "video.Pooled");
         Guard.FloatingPoint(pooledText, "text.Pooled");
         if (pooledVideo.dim() != 2 || pooledText.dim() != 2 || !pooledVideo.shape.SequenceEqual(pooledText.shape))
-            throw new ArgumentException(
-                $"video.Pooled and text.Pooled must both be (N, D) with the same N and D, but are {Guard.Shape(pooledVideo)} and {Guard.Shape(pooledText)}.", "text");
+            throw Guard.Argument("video.Pooled and text.Pooled", "both be (N, D) with the same N and D",
+                $"are {Guard.Shape(pooledVideo)} and {Guard.Shape(pooledText)}", "text");
         if (pooledVideo.dtype != pooledText.dtype)
-            throw new ArgumentException($"video.Pooled is {pooledVideo.dtype} but text.Pooled is {pooledText.dtype}; they must match.", "text");
-        if (!TokenFeatureChecks.SameDevice(pooledVideo, pooledText))
-            throw new ArgumentException($"video.Pooled is on {pooledVideo.device} but text.Pooled on {pooledText.device}; they must match.", "text");
+            throw Guard.Argument("text.Pooled", $"have the dtype of video.Pooled ({pooledVideo.dtype})", $"has {pooledText.dtype}", "text");
+        if (!Guard.SameDevice(pooledVideo, pooledText))
+            throw Guard.Argument("text.Pooled", $"be on the device of video.Pooled ({pooledVideo.device})", $"is on {pooledText.device}", "text");
     }
 
     /// <summary>Adds the pooled pair's value checks (finite features) to a call's batched checks.</summary>

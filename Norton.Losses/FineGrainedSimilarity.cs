@@ -23,7 +23,7 @@ namespace Norton.Losses;
 /// N x N x T x V tensor. Values and gradients equal the direct computation up to round-off.</para>
 /// <para>float16/bfloat16 features are computed in float32 (results float32); float64 stays float64.</para>
 /// </remarks>
-public sealed class FineGrainedSimilarity
+public sealed class FineGrainedSimilarity : nn.Module<TextFeatures, VideoFeatures, (Tensor TextToVideo, Tensor VideoToText)>
 {
     /// <summary>Default budget for the product blocks: 64 MiB.</summary>
     public const long DefaultMemoryBudgetBytes = 64L << 20;
@@ -34,15 +34,15 @@ public sealed class FineGrainedSimilarity
     /// <param name="memoryBudgetBytes">Budget for the product blocks (at least 1 KiB); larger blocks run faster.</param>
     /// <exception cref="ArgumentOutOfRangeException">An argument is out of range.</exception>
     public FineGrainedSimilarity(double alpha = 1.0, FineGrainedPadding padding = FineGrainedPadding.Original,
-        long memoryBudgetBytes = DefaultMemoryBudgetBytes)
+        long memoryBudgetBytes = DefaultMemoryBudgetBytes) : base(nameof(FineGrainedSimilarity))
     {
         Guard.Positive(alpha, nameof(alpha));
-        if (!Enum.IsDefined(padding))
-            throw new ArgumentOutOfRangeException(nameof(padding), padding, $"padding must be a FineGrainedPadding value, but is {(int)padding}.");
+        Guard.Defined(padding, nameof(padding));
         Guard.AtLeast(memoryBudgetBytes, 1024, nameof(memoryBudgetBytes));
         Alpha = alpha;
         Padding = padding;
         MemoryBudgetBytes = memoryBudgetBytes;
+        RegisterComponents();
     }
 
     /// <summary>Log-sum-exp temperature.</summary>
@@ -57,15 +57,22 @@ public sealed class FineGrainedSimilarity
     // Gradients this operator's backward handed to autograd, disposed on its next call (see FineGrainedLseFunction).
     private readonly FineGrainedPendingGradients _pending = new();
 
-    /// <summary>The gradients of this operator's last backward, freed on its next call (or by its loss's Dispose).</summary>
+    /// <summary>The gradients of this operator's last backward, freed on its next call (or by its Dispose).</summary>
     internal FineGrainedPendingGradients PendingGradients => _pending;
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _pending.Release();
+        base.Dispose(disposing);
+    }
 
     /// <summary>Computes (t2v, v2t), both (N_text, N_video), differentiable w.r.t. the word and frame features.</summary>
     /// <param name="text">Captions; <see cref="TextFeatures.Words"/> required.</param>
     /// <param name="video">Videos; <see cref="VideoFeatures.Frames"/> required.</param>
     /// <exception cref="ArgumentException">Missing token features, D or dtype differ, a mask is not 0/1, a row has no
     /// valid slot, a feature is not finite, or a valid slot's feature is all zeros (its direction is undefined).</exception>
-    public (Tensor TextToVideo, Tensor VideoToText) Compute(TextFeatures text, VideoFeatures video)
+    public override (Tensor TextToVideo, Tensor VideoToText) forward(TextFeatures text, VideoFeatures video)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(video);
@@ -86,14 +93,14 @@ public sealed class FineGrainedSimilarity
     /// <paramref name="checks"/>, read once by the caller). Tensors live in the caller's dispose scope.</summary>
     internal static Prepared Prepare(TextFeatures text, VideoFeatures video, LossValueChecks checks)
     {
-        var words = text.Words ?? throw new ArgumentException(
-            "text.Words is required by the video-paragraph loss (sequence branch), but is null.", "text");
-        var frames = video.Frames ?? throw new ArgumentException(
-            "video.Frames is required by the video-paragraph loss (sequence branch), but is null.", "video");
+        var words = text.Words ?? throw Guard.Argument("text.Words",
+            "be given for the video-paragraph loss (sequence branch)", "is null", "text");
+        var frames = video.Frames ?? throw Guard.Argument("video.Frames",
+            "be given for the video-paragraph loss (sequence branch)", "is null", "video");
         if (words.shape[2] != frames.shape[2])
-            throw new ArgumentException($"text.Words has D = {words.shape[2]} but video.Frames has D = {frames.shape[2]}; they must match.", nameof(video));
+            throw Guard.Argument("video.Frames", $"have the D of text.Words (D = {words.shape[2]})", $"has D = {frames.shape[2]}", nameof(video));
         if (words.dtype != frames.dtype)
-            throw new ArgumentException($"text.Words is {words.dtype} but video.Frames is {frames.dtype}; they must match.", nameof(video));
+            throw Guard.Argument("video.Frames", $"have the dtype of text.Words ({words.dtype})", $"has {frames.dtype}", nameof(video));
         TokenFeatureChecks.Finite(checks, words, "text.Words");
         TokenFeatureChecks.Finite(checks, frames, "video.Frames");
         var textMask = TokenFeatureChecks.BoolMask(checks, words, text.Mask, "text.Mask");
@@ -150,7 +157,7 @@ public sealed class FineGrainedSimilarity
         checks.Add(() => tokens.norm(-1).eq(Scalars.Zero).logical_and(validMask).any(), () =>
         {
             var at = tokens.norm(-1).eq(Scalars.Zero).logical_and(validMask).nonzero()[0];
-            throw new ArgumentException(
-                $"{name}[{at[0].item<long>()}, {at[1].item<long>()}] is a valid slot whose feature is all zeros; its direction (unit vector) is undefined.", name);
+            throw Guard.Argument(name, "have a non-zero feature at every valid slot (its direction, a unit vector, is undefined otherwise)",
+                $"{name}[{at[0].item<long>()}, {at[1].item<long>()}] is all zeros");
         });
 }

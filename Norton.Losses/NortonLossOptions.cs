@@ -85,7 +85,7 @@ public sealed record NortonLossOptions
         init
         {
             if (value is double v && (!double.IsFinite(v) || v <= 0 || v > 1))
-                throw new ArgumentOutOfRangeException(nameof(PromptRatio), v, $"PromptRatio must lie in (0, 1] or be null, but is {v}.");
+                throw Guard.OutOfRange(nameof(PromptRatio), v, "lie in (0, 1] or be null");
             _promptRatio = value;
         }
     }
@@ -154,9 +154,7 @@ public sealed record NortonLossOptions
         get => _padding;
         init
         {
-            if (!Enum.IsDefined(value))
-                throw new ArgumentOutOfRangeException(nameof(Padding), value, $"Padding must be a FineGrainedPadding value, but is {(int)value}.");
-            _padding = value;
+            _padding = Guard.Defined(value, nameof(Padding));
         }
     }
 
@@ -176,10 +174,9 @@ public sealed record NortonLossOptions
     public void Validate()
     {
         if (LogitScaleMin > LogitScaleMax)
-            throw new ArgumentException($"LogitScaleMin ({LogitScaleMin}) must not exceed LogitScaleMax ({LogitScaleMax}).", "options");
+            throw Guard.Argument("LogitScaleMin", $"not exceed LogitScaleMax ({LogitScaleMax})", $"is {LogitScaleMin}", "options");
         if (SequenceContrastWeight is not null && EffectiveSequenceIterations is null)
-            throw new ArgumentException(
-                "SinkhornIterations is null (clip OT off) while the video-paragraph branch is on: the original fails here (range(None)). " +
-                "Set SequenceSinkhornIterations (extension) or SequenceContrastWeight = null.", "options");
+            throw Guard.Argument("SinkhornIterations", "be set while the video-paragraph branch is on (the original fails here: range(None)); " +
+                "or set SequenceSinkhornIterations (extension) or SequenceContrastWeight = null", "is null (clip OT off)", "options");
     }
 }

@@ -2,7 +2,7 @@ using static TorchSharp.torch;
 
 namespace Norton.Losses;
 
-/// <summary>What <see cref="NortonLoss.Forward"/> returns: the total and its parts. Owns its tensors.</summary>
+/// <summary>What <see cref="NortonLoss.forward(Norton.Core.Features.VideoFeatures, Norton.Core.Features.TextFeatures, bool)"/> returns: the total and its parts. Owns its tensors.</summary>
 public sealed class NortonLossOutput : IDisposable
 {
     internal NortonLossOutput(Tensor loss, ClipCaptionResult clipCaption, VideoParagraphResult? videoParagraph, Tensor? weighted)

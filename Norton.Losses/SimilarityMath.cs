@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using Norton.Core;
 using static TorchSharp.torch;
 
@@ -33,6 +34,7 @@ internal static class SimilarityMath
     {
         var zero = norms.eq(Scalars.Zero).flatten();
         if (zero.any().item<bool>())
-            throw new ArgumentException($"{name} row {zero.nonzero()[0, 0].item<long>()} is all zeros; its direction (unit vector) is undefined.", name);
+            throw Guard.Argument(name, "have no all-zero row (its direction, a unit vector, is undefined otherwise)",
+                $"{name} row {zero.nonzero()[0, 0].item<long>()} is all zeros");
     }
 }

@@ -37,7 +37,7 @@ internal static class TokenFeatureChecks
     }
 
     /// <summary>True when both tensors live on the same device (type and index).</summary>
-    internal static bool SameDevice(Tensor a, Tensor b) => Norton.Core.Features.FeatureShapeChecks.SameDevice(a, b);
+    internal static bool SameDevice(Tensor a, Tensor b) => Norton.Core.Validation.Guard.SameDevice(a, b);
 
     /// <summary>The mask as a bool tensor (true = valid slot), or all-true when there is none; validates the 0/1 values.</summary>
     internal static Tensor BoolMask(Tensor tokens, Tensor? mask, string name)
@@ -53,7 +53,7 @@ internal static class TokenFeatureChecks
             var at = bad.nonzero()[0];
             long r = at[0].item<long>(), c = at[1].item<long>();
             double v = mask[r, c].to(float64).item<double>();
-            throw new ArgumentException($"{name} must be bool or hold only 0 and 1, but holds {v} at [{r}, {c}].", name);
+            throw Guard.Argument(name, "be bool or hold only 0 and 1", $"holds {v} at [{r}, {c}]");
         }
         return valid.MoveToOuterDisposeScope();
     }
@@ -65,8 +65,8 @@ internal static class TokenFeatureChecks
         long[] counts = boolMask.sum(1, type: ScalarType.Int64).cpu().data<long>().ToArray();
         for (int i = 0; i < counts.Length; i++)
             if (counts[i] == 0)
-                throw new ArgumentException(
-                    $"{name} row {i} has no valid slot; every row needs at least one (the original divides by zero here).", name);
+                throw Guard.Argument(name, "give every row at least one valid slot (the original divides by zero otherwise)",
+                    $"{name} row {i} has no valid slot");
         return counts;
     }
 }

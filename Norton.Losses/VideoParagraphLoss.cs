@@ -1,6 +1,7 @@
 using Norton.Core.Features;
 using Norton.Core.OptimalTransport;
 using Norton.Core;
+using Norton.Core.Validation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,7 +22,7 @@ namespace Norton.Losses;
 /// ln(1/0.07) (the original's float32 parameter gives 14.2857141 instead of 1/0.07, docs/quirks.md Q9). It requires a
 /// gradient only with <see cref="NortonLossOptions.TrainLogitScale"/>; the original never trained it.</para>
 /// </remarks>
-public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, Tensor>
+public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, VideoParagraphResult>
 {
     private static readonly Scalar TwoInt = 2.ToScalar();
 
@@ -40,7 +41,8 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
         _options = options ?? NortonLossOptions.Paper;
         _options.Validate();
         if (_options.EffectiveSequenceIterations is null)
-            throw new ArgumentException("The video-paragraph OT needs SinkhornIterations or SequenceSinkhornIterations.", nameof(options));
+            throw Guard.Argument(nameof(options), "give the video-paragraph OT a sweep count (SinkhornIterations or SequenceSinkhornIterations)",
+                "both are null");
         _fine = new FineGrainedSimilarity(_options.AlphaLse, _options.Padding, _options.FineGrainedMemoryBudgetBytes);
         logit_scale = new Parameter(tensor(_options.LogitScale, dtype: ScalarType.Float64), requires_grad: _options.TrainLogitScale);
         RegisterComponents();
@@ -59,21 +61,25 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
     /// <summary>The log inverse temperature parameter (0-dim float64), clamped before use.</summary>
     public Parameter LogitScale => logit_scale;
 
-    /// <summary>The scalar loss.</summary>
-    public override Tensor forward(VideoFeatures video, TextFeatures text)
-    {
-        using var result = Compute(video, text);
-        return result.Loss.alias();
-    }
+    /// <summary>The hyper-parameters (the relevant ones: see the constructor).</summary>
+    public NortonLossOptions Options => _options;
+
+    /// <summary>The loss and its two directions, without diagnostics: <c>forward(video, text, diagnostics: false)</c>.</summary>
+    /// <param name="video">Videos with frames; N a multiple of Length.</param>
+    /// <param name="text">Captions with words; same N, D and dtype.</param>
+    /// <returns>The result; the caller owns (disposes) it.</returns>
+    /// <exception cref="ArgumentException">See <see cref="forward(VideoFeatures, TextFeatures, bool)"/>.</exception>
+    public override VideoParagraphResult forward(VideoFeatures video, TextFeatures text) => forward(video, text, diagnostics: false);
 
     /// <summary>The loss, its two directions and, on request, the diagnostics.</summary>
     /// <param name="video">Videos with frames; N a multiple of Length.</param>
     /// <param name="text">Captions with words; same N, D and dtype.</param>
     /// <param name="diagnostics">Also return similarities, prompt value, plans, logits and the Sinkhorn outcome.</param>
+    /// <returns>The result; the caller owns (disposes) it.</returns>
     /// <exception cref="ArgumentException">N is not a multiple of Length, shapes/dtypes differ, a mask row has no valid
     /// slot, a feature is not finite or zero, or k = int(PromptRatio N) is out of [1, N]. The value checks run in one
     /// device-to-host transfer, and not at all with <see cref="NortonLossOptions.CheckValues"/> = false.</exception>
-    public VideoParagraphResult Compute(VideoFeatures video, TextFeatures text, bool diagnostics = false)
+    public VideoParagraphResult forward(VideoFeatures video, TextFeatures text, bool diagnostics)
     {
         ArgumentNullException.ThrowIfNull(video);
         ArgumentNullException.ThrowIfNull(text);
@@ -84,7 +90,7 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
         return result;
     }
 
-    /// <summary><see cref="Compute(VideoFeatures, TextFeatures, bool)"/> with the caller's batched value checks, which
+    /// <summary><see cref="forward(VideoFeatures, TextFeatures, bool)"/> with the caller's batched value checks, which
     /// this method reads (once, with the masks the fine-grained layout needs) before any solve; the caller may have
     /// added checks of its own (they report first). Results live in the caller's dispose scope.</summary>
     internal VideoParagraphResult Compute(VideoFeatures video, TextFeatures text, bool diagnostics, LossValueChecks checks)
@@ -95,7 +101,7 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
         ClipCaptionLoss.AddValueChecks(checks, video.Pooled, text.Pooled);
         long n = video.Count, length = _options.Length;
         if (n % length != 0)
-            throw new ArgumentException($"The number of clips N = {n} must be a multiple of Length = {length} (whole long videos).", nameof(video));
+            throw Guard.Argument("the number of clips", $"be a multiple of Length = {length} (whole long videos)", $"is N = {n}", nameof(video));
         long g = n / length;
         long? k = PromptRank(n);
 
@@ -167,9 +173,8 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
         if (_options.PromptRatio is not double ratio) return null;
         long k = (long)(ratio * n);   // python's int(ratio * N): double product, truncated (docs/quirks.md Q4)
         if (k < 1 || k > n)
-            throw new ArgumentException(
-                $"k = int(PromptRatio * N) = int({ratio} * {n}) = {k} is out of range [1, {n}] (the original's kthvalue fails): " +
-                "use more clips per batch or a larger PromptRatio.", "video");
+            throw Guard.Argument("k = int(PromptRatio * N)", $"lie in [1, {n}] (the original's kthvalue fails otherwise; use more clips per batch or a larger PromptRatio)",
+                $"is int({ratio} * {n}) = {k}", "video");
         return k;
     }
 }

@@ -1,4 +1,5 @@
 using Norton.Core.Features;
+using Norton.Core.Validation;
 using Norton.Models.Bert;
 using Norton.Models.VideoClip;
 using TorchSharp;
@@ -20,36 +21,55 @@ public sealed class VideoTextModel : nn.Module<Tensor, Tensor, Tensor, Tensor, V
     private readonly MMBertForEncoder video_encoder;
     private readonly BertModel text_encoder;
 #pragma warning restore IDE1006
+    // The towers share the encoders above; assigned after RegisterComponents, so that they add no keys of their own.
+    private readonly VideoTower _videoTower;
+    private readonly TextTower _textTower;
 
     /// <summary>Builds both towers with random weights (load a checkpoint with
     /// <see cref="Checkpoints.CheckpointLoader"/> before use).</summary>
     /// <param name="config">Sizes; <see cref="VideoClipConfig.Full"/> for the original model.</param>
     /// <param name="device">Where the weights live; <c>torch.META</c> builds the structure without storage.</param>
-    public VideoTextModel(VideoClipConfig config, Device? device = null) : base(nameof(VideoTextModel))
+    /// <param name="dtype">The parameters' dtype (null: TorchSharp's default, float32), as in TorchSharp's own modules.</param>
+    public VideoTextModel(VideoClipConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(VideoTextModel))
     {
-        Config = config ?? throw new ArgumentNullException(nameof(config));
-        video_encoder = new MMBertForEncoder(config, device);
-        text_encoder = new BertModel(config.Text, device);
+        Config = Guard.NotNull(config, nameof(config));
+        video_encoder = new MMBertForEncoder(config, device, dtype);
+        text_encoder = new BertModel(config.Text, device, dtype);
         RegisterComponents();
+        _videoTower = new VideoTower(video_encoder);
+        _textTower = new TextTower(text_encoder);
     }
 
     /// <summary>The sizes this model was built with.</summary>
     public VideoClipConfig Config { get; }
 
-    /// <summary>The video tower (<c>video_encoder</c>).</summary>
+    /// <summary>The video encoder (<c>video_encoder</c>): raw BERT outputs, without Norton's pooling.</summary>
     public MMBertForEncoder VideoEncoder => video_encoder;
 
-    /// <summary>The text tower (<c>text_encoder</c>).</summary>
+    /// <summary>The text encoder (<c>text_encoder</c>): raw BERT outputs, without Norton's pooling.</summary>
     public BertModel TextEncoder => text_encoder;
 
+    /// <summary>The video side alone (the original's <c>forward_video</c>): <c>model.VideoTower.forward(vfeats, vmasks,
+    /// caps, cmasks)</c> gives the <see cref="VideoFeatures"/>. Shares <see cref="VideoEncoder"/>; owned by the model.</summary>
+    public VideoTower VideoTower => _videoTower;
+
+    /// <summary>The text side alone (the original's <c>forward_text</c>): <c>model.TextTower.forward(caps, cmasks)</c>
+    /// gives the <see cref="TextFeatures"/>. Shares <see cref="TextEncoder"/>; owned by the model.</summary>
+    public TextTower TextTower => _textTower;
+
     /// <summary>Encodes both modalities (original <c>MMFusionSeparate.forward</c>).</summary>
-    /// <exception cref="ArgumentException">See <see cref="ForwardVideo"/> and <see cref="ForwardText"/>.</exception>
+    /// <param name="caps">(N, Lc ≥ 3) int64 caption ids in the <c>[CLS] [SEP] w… [SEP] [PAD]…</c> layout.</param>
+    /// <param name="cmasks">(N, Lc) bool.</param>
+    /// <param name="vfeats">(N, Tv, InputDim) features, Tv ≤ MaxVideoLen.</param>
+    /// <param name="vmasks">(N, Tv) bool.</param>
+    /// <returns>Both sides; the output owns (disposes) the tensors.</returns>
+    /// <exception cref="ArgumentException">See <see cref="VideoTower.forward"/> and <see cref="TextTower.forward"/>.</exception>
     public override VideoTextOutput forward(Tensor caps, Tensor cmasks, Tensor vfeats, Tensor vmasks)
     {
-        var video = ForwardVideo(vfeats, vmasks, caps, cmasks);
+        var video = _videoTower.forward(vfeats, vmasks, caps, cmasks);
         try
         {
-            return new VideoTextOutput(video, ForwardText(caps, cmasks));
+            return new VideoTextOutput(video, _textTower.forward(caps, cmasks));
         }
         catch
         {
@@ -58,50 +78,6 @@ public sealed class VideoTextModel : nn.Module<Tensor, Tensor, Tensor, Tensor, V
             video.Mask?.Dispose();
             throw;
         }
-    }
-
-    /// <summary>
-    /// The video tower with Norton's pooling: tokens (N, Tv+2, D), mask <c>[false] ++ vmasks ++ [true]</c> (drops [CLS],
-    /// keeps the valid frames and the trailing [SEP]), pooled = masked mean.
-    /// </summary>
-    /// <param name="vfeats">(N, Tv, InputDim) features, Tv ≤ MaxVideoLen.</param>
-    /// <param name="vmasks">(N, Tv) bool.</param>
-    /// <param name="caps">(N, Lc) int64; only <c>caps[:, :2]</c> is read.</param>
-    /// <param name="cmasks">(N, Lc) bool; only <c>cmasks[:, :2]</c> is read.</param>
-    /// <exception cref="ArgumentException">Wrong shapes or dtypes, feature width, too many slots, ids outside the vocabulary.</exception>
-    public VideoFeatures ForwardVideo(Tensor vfeats, Tensor vmasks, Tensor caps, Tensor cmasks)
-    {
-        using var scope = NewDisposeScope();
-        using var encoded = video_encoder.forward(vfeats, vmasks, caps, cmasks);
-        var tokens = encoded.LastHiddenState.alias();
-        long n = vfeats.shape[0];
-        var mask = cat([zeros(n, 1, ScalarType.Bool, vfeats.device), vmasks.to(ScalarType.Bool), ones(n, 1, ScalarType.Bool, vfeats.device)], 1);
-        var pooled = MaskedMeanPooling.Pool(tokens, mask);
-        return new VideoFeatures(pooled.MoveToOuterDisposeScope(), tokens.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
-    }
-
-    /// <summary>
-    /// The text tower with Norton's pooling: BERT over <c>[CLS] w… [SEP] [PAD]…</c> (<c>caps</c> without the video
-    /// [SEP] at index 1), tokens (N, Lc−1, D), mask <c>[false] ++ cmasks[:, 2:]</c> (drops [CLS], keeps the words and
-    /// the final [SEP]), pooled = masked mean.
-    /// </summary>
-    /// <param name="caps">(N, Lc ≥ 3) int64 ids in [0, vocab); Lc−1 ≤ the text position table.</param>
-    /// <param name="cmasks">(N, Lc) bool; every row needs a true entry after index 1.</param>
-    /// <exception cref="ArgumentException">Wrong shapes or dtypes, too long, ids outside the vocabulary, a row with
-    /// nothing to pool.</exception>
-    public TextFeatures ForwardText(Tensor caps, Tensor cmasks)
-    {
-        CheckText(caps, cmasks);
-        using var scope = NewDisposeScope();
-        long lc = caps.shape[1];
-        var ids = cat([caps.narrow(1, 0, 1), caps.narrow(1, 2, lc - 2)], 1);
-        var c = cmasks.to(ScalarType.Bool);
-        var attention = cat([c.narrow(1, 0, 1), c.narrow(1, 2, lc - 2)], 1);
-        using var encoded = text_encoder.forward(ids, attention);
-        var tokens = encoded.LastHiddenState.alias();
-        var mask = cat([zeros(caps.shape[0], 1, ScalarType.Bool, caps.device), c.narrow(1, 2, lc - 2)], 1);
-        var pooled = MaskedMeanPooling.Pool(tokens, mask);
-        return new TextFeatures(pooled.MoveToOuterDisposeScope(), tokens.MoveToOuterDisposeScope(), mask.MoveToOuterDisposeScope());
     }
 
     /// <summary>
@@ -121,25 +97,15 @@ public sealed class VideoTextModel : nn.Module<Tensor, Tensor, Tensor, Tensor, V
         text_encoder.Encoder.RecomputeActivations = enabled;
     }
 
-    private void CheckText(Tensor caps, Tensor cmasks)
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
     {
-        InputChecks.TokenIds(caps, Config.Text.VocabSize, nameof(caps));
-        long lc = caps.shape[1];
-        if (lc < 3)
-            throw new ArgumentException($"caps must hold [CLS], the video [SEP] and at least one more slot (Lc ≥ 3); got shape {InputChecks.Shape(caps)}.", nameof(caps));
-        if (lc - 1 > Config.Text.MaxPositionEmbeddings)
-            throw new ArgumentException(
-                $"caps gives the text tower Lc−1 = {lc - 1} positions but its position table has {Config.Text.MaxPositionEmbeddings} rows; got shape {InputChecks.Shape(caps)}.",
-                nameof(caps));
-        InputChecks.Mask(cmasks, caps.shape, nameof(cmasks));
-        using var scope = NewDisposeScope();
-        var empty = cmasks.narrow(1, 2, lc - 2).to(ScalarType.Bool).any(1).logical_not();
-        if (empty.any().item<bool>())
+        base.Dispose(disposing);
+        if (disposing)
         {
-            long row = empty.to(ScalarType.Int64).argmax().item<long>();
-            throw new ArgumentException(
-                $"cmasks row {row} has no true entry after index 1, so the text pooling would divide by zero (the original returns NaN); every caption needs at least its final [SEP].",
-                nameof(cmasks));
+            // The towers' only submodules are the encoders disposed above; this frees the towers' own handles.
+            _videoTower.Dispose();
+            _textTower.Dispose();
         }
     }
 }

@@ -12,7 +12,7 @@ namespace Norton.Models;
 public sealed record VideoTextOutput(VideoFeatures Video, TextFeatures Text) : IDisposable
 {
     /// <summary>
-    /// The encodings as <c>NortonLoss.Forward(VideoFeatures, TextFeatures, bool)</c> (Norton.Losses) takes them:
+    /// The encodings as <c>NortonLoss.forward(VideoFeatures, TextFeatures)</c> (Norton.Losses) takes them:
     /// pooled features, per-token outputs and their masks (the original's <c>pooled_video</c>, <c>video_outputs</c>,
     /// <c>video_mask_outputs</c> and the text counterparts). The same objects as <see cref="Video"/> and <see cref="Text"/>.
     /// </summary>

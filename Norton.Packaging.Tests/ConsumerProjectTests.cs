@@ -15,7 +15,7 @@ public sealed class ConsumerProjectTests(PackedNorton packed, ITestOutputHelper 
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
 
     [Fact]
-    public void Fresh_console_project_adds_Norton_Losses_and_runs_NortonLoss_Forward()
+    public void Fresh_console_project_adds_Norton_Losses_and_runs_NortonLoss_forward()
     {
         string work = packed.NewDirectory("consumer");
         var packages = packed.SeedPackages(work);

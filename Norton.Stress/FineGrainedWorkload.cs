@@ -11,7 +11,7 @@ internal sealed class FineGrainedWorkload(int seed) : IStressWorkload
 
     public void Step()
     {
-        var (t2v, v2t) = _similarity.Compute(_inputs.Text, _inputs.Video);
+        var (t2v, v2t) = _similarity.forward(_inputs.Text, _inputs.Video);
         t2v.sum().add(v2t.sum(), Scalars.One).backward();
         _inputs.ClearGradients();
     }

@@ -10,7 +10,7 @@ internal sealed class LossWorkload(int seed) : IStressWorkload
 
     public void Step()
     {
-        using var output = _loss.Forward(_inputs.Video, _inputs.Text);
+        using var output = _loss.forward(_inputs.Video, _inputs.Text);
         output.Loss.backward();
         _inputs.ClearGradients();
     }

@@ -61,7 +61,7 @@ internal sealed class ModelWorkload : IStressWorkload
     {
         using var encoded = _model.forward(_caps, _cmasks, _vfeats, _vmasks);
         var (video, text) = encoded.ToLossInputs();
-        using var output = _loss.Forward(video, text);
+        using var output = _loss.forward(video, text);
         output.Loss.backward();
         if (_adam is not null)
         {

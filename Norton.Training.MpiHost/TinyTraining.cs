@@ -70,7 +70,7 @@ public static class TinyTraining
         var (caps, capsMask, features, featureMask) = Batch(index);
         using var output = model.forward(caps, capsMask, features, featureMask);
         var (video, text) = output.ToLossInputs();
-        using var result = loss.Forward(video, text);
+        using var result = loss.forward(video, text);
         result.Loss.backward();
         return result.Loss.to(ScalarType.Float64).item<double>();
     }

@@ -56,7 +56,7 @@ public static class TrainerReferenceScenario
                     using var inputs = BatchTensors.From(batch, options.Model.InputDim, CPU, ScalarType.Float32);
                     using var output = model.forward(inputs.Caps, inputs.CapsMask, inputs.VideoFeatures, inputs.VideoMask);
                     var (video, text) = output.ToLossInputs();
-                    using var value = loss.Forward(video, text, diagnostics: true); // as the trainer on its log steps (LogInterval 1)
+                    using var value = loss.forward(video, text, diagnostics: true); // as the trainer on its log steps (LogInterval 1)
                     value.Loss.backward();
                     for (int k = 0; k < trained.Count; k++)
                         if (trained[k].grad is Tensor g) sums[k] = sums[k] is null ? g.clone() : sums[k]!.add(g, One);

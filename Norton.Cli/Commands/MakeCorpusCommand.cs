@@ -33,7 +33,7 @@ internal static class MakeCorpusCommand
         try
         {
             if (!synthetic) throw new ArgumentException("--synthetic is required (build-corpus makes a corpus from real features).");
-            if (videos < 1) throw new ArgumentException($"--videos must be at least 1; got {videos}.");
+            if (videos < 1) throw new ArgumentException($"--videos must be at least 1, but got {videos}.");
             if (valVideos < 0) throw new ArgumentException($"--val-videos cannot be negative; got {valVideos}.");
             train = new SyntheticCorpusOptions { FeatureDim = featureDim }.Validate();
             val = train with { Layout = new CorpusWriterOptions { Split = "val" }, SkipVideos = videos };

@@ -1,4 +1,3 @@
-using Norton.Core.Validation;
 using static TorchSharp.torch;
 
 namespace Norton.Core.Features;
@@ -7,12 +6,11 @@ namespace Norton.Core.Features;
 /// The video side of a Norton loss call: N clips, each with a pooled feature and its per-frame features.
 /// </summary>
 /// <remarks>
-/// <para>Consecutive groups of <c>NortonLossOptions.Length</c> (Norton.Losses) clips form one long video. The tensors are the
-/// caller's; this type neither copies nor disposes them.</para>
-/// <para>Shapes and dtypes are checked here; values (finite numbers, a 0/1 mask, at least one valid frame per clip)
-/// are checked by the loss that reads them.</para>
+/// <para>Consecutive groups of <c>NortonLossOptions.Length</c> (Norton.Losses) clips form one long video. The shape
+/// rules are <see cref="ModalityFeatures"/>'s; <see cref="Frames"/> is its <see cref="ModalityFeatures.Tokens"/>. The
+/// tensors are the caller's; this type neither copies nor disposes them.</para>
 /// </remarks>
-public sealed class VideoFeatures
+public sealed class VideoFeatures : ModalityFeatures
 {
     /// <summary>Wraps and checks the video features.</summary>
     /// <param name="pooled">(N, D) pooled clip features (float16, bfloat16, float32 or float64).</param>
@@ -20,28 +18,10 @@ public sealed class VideoFeatures
     /// <param name="mask">(N, V) valid frames, bool or 0/1 numbers; null = every frame slot is valid.</param>
     /// <exception cref="ArgumentException">A shape, dtype or device does not fit; the message says which and what came.</exception>
     public VideoFeatures(Tensor pooled, Tensor? frames = null, Tensor? mask = null)
+        : base(pooled, frames, mask, "video", nameof(Frames))
     {
-        FeatureShapeChecks.CheckShapes(pooled, frames, mask, "video", nameof(Frames));
-        Pooled = pooled;
-        Frames = frames;
-        Mask = mask;
     }
 
-    /// <summary>(N, D) pooled clip features.</summary>
-    public Tensor Pooled { get; }
-
-    /// <summary>(N, V, D) per-frame features, or null.</summary>
-    public Tensor? Frames { get; }
-
-    /// <summary>(N, V) frame mask (true or 1 = valid), or null (all valid).</summary>
-    public Tensor? Mask { get; }
-
-    /// <summary>N, the number of clips.</summary>
-    public long Count => Pooled.shape[0];
-
-    /// <summary>D, the feature size.</summary>
-    public long Dim => Pooled.shape[1];
-
-    /// <summary>V, the padded number of frame slots (0 without frames).</summary>
-    public long Slots => Frames?.shape[1] ?? 0;
+    /// <summary>(N, V, D) per-frame features, or null (the same tensor as <see cref="ModalityFeatures.Tokens"/>).</summary>
+    public Tensor? Frames => Tokens;
 }

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -43,9 +44,9 @@ public sealed class Adam : IDisposable
         var seen = new HashSet<IntPtr>();
         for (int i = 0; i < _parameters.Length; i++)
         {
-            var p = _parameters[i] ?? throw new ArgumentException($"parameters[{i}] is null.", nameof(parameters));
+            var p = _parameters[i] ?? throw Guard.Argument(nameof(parameters), "hold no null tensor", $"parameters[{i}] is null");
             if (!seen.Add(p.Handle))
-                throw new ArgumentException($"parameters[{i}] appears more than once.", nameof(parameters));
+                throw Guard.Argument(nameof(parameters), "hold each tensor once", $"parameters[{i}] appears more than once");
         }
         _state = _parameters.Select(p => new AdamState(p)).ToArray();
         _learningRate = Options.LearningRate;
@@ -145,7 +146,7 @@ public sealed class Adam : IDisposable
         ArgumentNullException.ThrowIfNull(state);
         Tensor Get(string key) => state.TryGetValue(key, out var t)
             ? t
-            : throw new ArgumentException($"the Adam state has no entry '{key}' (expected one per parameter, {_state.Length} parameters).", nameof(state));
+            : throw Guard.Argument(nameof(state), $"hold one entry per parameter ({_state.Length} parameters)", $"has no entry '{key}'");
         var steps = new long[_state.Length];
         for (int i = 0; i < _state.Length; i++)
         {

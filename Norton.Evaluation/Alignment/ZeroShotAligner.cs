@@ -31,8 +31,7 @@ public sealed class ZeroShotAligner
     /// <exception cref="ArgumentException">An argument is out of range (the message names it).</exception>
     public ZeroShotAligner(double bucketValue, double epsilon = 0.1, int iterations = 50)
     {
-        if (!double.IsFinite(bucketValue))
-            throw new ArgumentOutOfRangeException(nameof(bucketValue), bucketValue, $"bucketValue must be finite, but is {bucketValue}.");
+        Guard.Finite(bucketValue, nameof(bucketValue));
         Guard.Positive(epsilon, nameof(epsilon));
         Guard.AtLeast(iterations, 1, nameof(iterations));
         BucketValue = bucketValue;
@@ -113,7 +112,7 @@ public sealed class ZeroShotAligner
         Guard.FloatingPoint(similarity, nameof(similarity));
         long m = similarity.shape[0], n = similarity.shape[1];
         if (m < 1 || n < 1)
-            throw new ArgumentException($"similarity must not be empty, but has shape {Guard.Shape(similarity)}.", nameof(similarity));
+            throw Guard.Argument(nameof(similarity), "not be empty", $"has shape {Guard.Shape(similarity)}");
         Guard.Finite(similarity, nameof(similarity));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -146,7 +145,7 @@ public sealed class ZeroShotAligner
         Guard.Rank(similarities, nameof(similarities), 3);
         Guard.FloatingPoint(similarities, nameof(similarities));
         if (similarities.shape.Any(d => d < 1))
-            throw new ArgumentException($"similarities must not be empty, but has shape {Guard.Shape(similarities)}.", nameof(similarities));
+            throw Guard.Argument(nameof(similarities), "not be empty", $"has shape {Guard.Shape(similarities)}");
         Guard.Finite(similarities, nameof(similarities));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -183,7 +182,7 @@ public sealed class ZeroShotAligner
         Guard.Rank(t, name, 2);
         Guard.FloatingPoint(t, name);
         if (t.shape[0] < 1 || t.shape[1] < 1)
-            throw new ArgumentException($"{name} must not be empty, but has shape {Guard.Shape(t)}.", name);
+            throw Guard.Argument(name, "not be empty", $"has shape {Guard.Shape(t)}");
         Guard.Finite(t, name);
     }
 
@@ -193,7 +192,7 @@ public sealed class ZeroShotAligner
         var norm = wide.norm(1, keepdim: true);
         var zero = norm.eq(Scalars.Zero).flatten();
         if (zero.any().item<bool>())
-            throw new ArgumentException($"{name} row {zero.nonzero()[0, 0].item<long>()} is all zeros; its cosine similarity is undefined.", name);
+            throw Guard.Argument(name, "have no all-zero row (its cosine similarity is undefined)", $"row {zero.nonzero()[0, 0].item<long>()} is all zeros");
         return wide / norm;
     }
 }

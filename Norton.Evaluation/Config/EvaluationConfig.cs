@@ -75,7 +75,7 @@ public sealed class EvaluationConfig
         string? batch = Scalar(Child(Child(root, "fairseq"), "dataset"), "batch_size");
         int batchSize = 256;
         if (batch is not null && (!int.TryParse(batch, NumberStyles.Integer, CultureInfo.InvariantCulture, out batchSize) || batchSize < 1))
-            throw new InvalidDataException($"{path}: fairseq.dataset.batch_size must be a positive integer; got '{batch}'.");
+            throw new InvalidDataException($"{path}: fairseq.dataset.batch_size must be a positive integer, but got '{batch}'.");
         return new EvaluationConfig(path, dataset, Scalar(root, "metric"), Scalar(root, "predictor"),
             Scalar(Child(root, "model"), "model_cls"), batchSize);
     }
@@ -103,7 +103,7 @@ public sealed class EvaluationConfig
         string value = Require(key);
         return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n > 0
             ? n
-            : throw new InvalidDataException($"{Path}: dataset.{key} must be a positive integer; got '{value}'.");
+            : throw new InvalidDataException($"{Path}: dataset.{key} must be a positive integer, but got '{value}'.");
     }
 
     private static YamlNode? Child(YamlNode? node, string key) =>

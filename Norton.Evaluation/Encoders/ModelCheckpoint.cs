@@ -19,20 +19,20 @@ public static partial class ModelCheckpoint
     /// <summary>Reads <paramref name="path"/> and returns the loaded model (caller disposes it).</summary>
     /// <param name="path">A torch.save zip or safetensors state dict (fairseq files unwrap as the reader does).</param>
     /// <param name="maxVideoLength">The config's <c>max_video_len</c>.</param>
-    /// <param name="device">Where to put the model (CPU when null).</param>
+    /// <param name="device">Where the model's parameters live (CPU when null).</param>
+    /// <param name="dtype">The parameters' dtype (null: TorchSharp's default, float32); the checkpoint's tensors are cast to it.</param>
     /// <exception cref="CheckpointFormatException">Unreadable file, or keys the model cannot be sized from.</exception>
     /// <exception cref="CheckpointMismatchException">The keys do not fit the model.</exception>
-    public static VideoTextModel Load(string path, int maxVideoLength, Device? device = null)
+    public static VideoTextModel Load(string path, int maxVideoLength, Device? device = null, ScalarType? dtype = null)
     {
         Dictionary<string, Tensor> state = CheckpointReader.ReadStateDict(path);
         try
         {
             VideoClipConfig config = InferConfig(state, path, maxVideoLength);
-            var model = new VideoTextModel(config);
+            var model = new VideoTextModel(config, device, dtype);
             try
             {
                 CheckpointLoader.Load(model, state);
-                if (device is not null && device.type != DeviceType.CPU) model.to(device);
                 return model;
             }
             catch

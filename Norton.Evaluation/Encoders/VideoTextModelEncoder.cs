@@ -30,7 +30,7 @@ public sealed class VideoTextModelEncoder : IZeroShotEncoder
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var encoded = _model.ForwardText(caps.to(_device), cmasks.to(_device));
+        var encoded = _model.TextTower.forward(caps.to(_device), cmasks.to(_device));
         return encoded.Pooled.to(ScalarType.Float32).cpu().clone().MoveToOuterDisposeScope();
     }
 
@@ -39,7 +39,7 @@ public sealed class VideoTextModelEncoder : IZeroShotEncoder
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var encoded = _model.ForwardVideo(vfeats.to(_device), vmasks.to(_device), caps.to(_device), cmasks.to(_device));
+        var encoded = _model.VideoTower.forward(vfeats.to(_device), vmasks.to(_device), caps.to(_device), cmasks.to(_device));
         return (encoded.Pooled.to(ScalarType.Float32).cpu().clone().MoveToOuterDisposeScope(),
                 encoded.Frames!.to(ScalarType.Float32).cpu().clone().MoveToOuterDisposeScope());
     }

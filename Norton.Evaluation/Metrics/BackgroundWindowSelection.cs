@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 namespace Norton.Evaluation.Metrics;
 
 /// <summary>
@@ -21,9 +22,9 @@ public static class BackgroundWindowSelection
         ArgumentNullException.ThrowIfNull(distances);
         int rows = distances.GetLength(0), columns = distances.GetLength(1);
         if (rows == 0 || columns == 0)
-            throw new ArgumentException($"{nameof(distances)} must not be empty; got {rows} × {columns}.", nameof(distances));
+            throw new ArgumentException($"{nameof(distances)} must not be empty, but got {rows} × {columns}.", nameof(distances));
         if (!double.IsFinite(ratio) || ratio <= 0)
-            throw new ArgumentException($"{nameof(ratio)} must be positive and finite; got {ratio}.", nameof(ratio));
+            throw new ArgumentException($"{nameof(ratio)} must be positive and finite, but got {ratio}.", nameof(ratio));
         var best = new float[columns];
         for (int c = 0; c < columns; c++)
         {
@@ -32,7 +33,7 @@ public static class BackgroundWindowSelection
             {
                 float d = distances[r, c];
                 if (float.IsNaN(d))
-                    throw new ArgumentException($"{nameof(distances)} contains NaN at [{r}, {c}].", nameof(distances));
+                    throw Guard.Argument(nameof(distances), "hold no NaN", $"holds one at [{r}, {c}]");
                 if (d < m) m = d;
             }
             best[c] = m;

@@ -36,7 +36,7 @@ public static class DynamicTimeWarping
         ArgumentNullException.ThrowIfNull(distances);
         int rows = distances.GetLength(0), columns = distances.GetLength(1);
         if (rows == 0 || columns == 0)
-            throw new ArgumentException($"{nameof(distances)} must not be empty; got {rows} × {columns}.", nameof(distances));
+            throw new ArgumentException($"{nameof(distances)} must not be empty, but got {rows} × {columns}.", nameof(distances));
         var c = new float[rows, columns];
         c[0, 0] = distances[0, 0];
         for (int m = 1; m < columns; m++)

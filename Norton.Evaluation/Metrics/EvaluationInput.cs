@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,14 +16,14 @@ internal static class EvaluationInput
         ArgumentNullException.ThrowIfNull(matrix, argumentName);
         if (matrix.dim() != 2)
             throw new ArgumentException(
-                $"{argumentName} must be a 2-D matrix; got shape [{string.Join(", ", matrix.shape)}].", argumentName);
+                $"{argumentName} must be a 2-D matrix, but got shape [{string.Join(", ", matrix.shape)}].", argumentName);
         if (!matrix.is_floating_point())
-            throw new ArgumentException($"{argumentName} must be a floating-point tensor; got {matrix.dtype}.", argumentName);
+            throw new ArgumentException($"{argumentName} must be a floating-point tensor, but got {matrix.dtype}.", argumentName);
         rows = checked((int)matrix.shape[0]);
         columns = checked((int)matrix.shape[1]);
         if (rows == 0 || columns == 0)
             throw new ArgumentException(
-                $"{argumentName} must not be empty; got shape [{rows}, {columns}].", argumentName);
+                $"{argumentName} must not be empty, but got shape [{rows}, {columns}].", argumentName);
         using var scope = NewDisposeScope();
         float[] values = matrix.detach().cpu().to(ScalarType.Float32).contiguous().data<float>().ToArray();
         int nan = Array.FindIndex(values, float.IsNaN);
@@ -39,11 +40,11 @@ internal static class EvaluationInput
         ArgumentNullException.ThrowIfNull(labels, argumentName);
         if (labels.dim() != 1)
             throw new ArgumentException(
-                $"{argumentName} must be 1-D; got shape [{string.Join(", ", labels.shape)}].", argumentName);
+                $"{argumentName} must be 1-D, but got shape [{string.Join(", ", labels.shape)}].", argumentName);
         if (labels.is_floating_point() || labels.dtype == ScalarType.Bool || labels.is_complex())
-            throw new ArgumentException($"{argumentName} must hold integer labels; got {labels.dtype}.", argumentName);
+            throw new ArgumentException($"{argumentName} must hold integer labels, but got {labels.dtype}.", argumentName);
         if (labels.shape[0] == 0)
-            throw new ArgumentException($"{argumentName} must not be empty.", argumentName);
+            throw Guard.Argument(argumentName, "not be empty", "is empty");
         using var scope = NewDisposeScope();
         return labels.detach().cpu().to(ScalarType.Int64).contiguous().data<long>().ToArray();
     }

@@ -48,7 +48,7 @@ public static class OrderedTemporalAlignment
         int rows = distances.GetLength(0), columns = distances.GetLength(1);
         if (rows == 0 || columns < 3)
             throw new ArgumentException(
-                $"{nameof(distances)} must have at least 1 row and 3 columns (padded by Pad); got {rows} × {columns}.",
+                $"{nameof(distances)} must have at least 1 row and 3 columns (padded by Pad), but got {rows} × {columns}.",
                 nameof(distances));
         var c = new float[rows, columns];
         for (int m = 1; m < columns; m++)

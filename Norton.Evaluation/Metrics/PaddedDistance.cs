@@ -38,9 +38,9 @@ internal static class PaddedDistance
         ArgumentNullException.ThrowIfNull(distances);
         if (distances.GetLength(0) == 0 || distances.GetLength(1) == 0)
             throw new ArgumentException(
-                $"{nameof(distances)} must not be empty; got {distances.GetLength(0)} × {distances.GetLength(1)}.", nameof(distances));
+                $"{nameof(distances)} must not be empty, but got {distances.GetLength(0)} × {distances.GetLength(1)}.", nameof(distances));
         if (targetRows < 1 || targetColumns < 1)
             throw new ArgumentException(
-                $"target lengths must be positive; got {targetRows} × {targetColumns}.", nameof(targetRows));
+                $"target lengths must be positive, but got {targetRows} × {targetColumns}.", nameof(targetRows));
     }
 }

@@ -12,7 +12,7 @@ public readonly record struct ParagraphBounds(int MaxCaptions, int MaxClips)
     internal void Validate(in SimilarityBlock block)
     {
         if (MaxCaptions < 1 || MaxClips < 1)
-            throw new ArgumentException($"bounds must be positive; got {MaxCaptions} captions, {MaxClips} clips.", "bounds");
+            throw new ArgumentException($"bounds must be positive, but got {MaxCaptions} captions, {MaxClips} clips.", "bounds");
         if (block.Rows > MaxCaptions || block.Columns > MaxClips)
             throw new ArgumentException(
                 $"a {block.Rows} × {block.Columns} block does not fit the bounds {MaxCaptions} × {MaxClips}.", "bounds");

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 namespace Norton.Evaluation.Metrics;
 
 /// <summary>
@@ -108,7 +109,7 @@ public sealed class ParagraphLayout
     {
         ArgumentNullException.ThrowIfNull(ids, argumentName);
         if (ids.Count == 0)
-            throw new ArgumentException($"{argumentName} must not be empty.", argumentName);
+            throw Guard.Argument(argumentName, "not be empty", "is empty");
         var runs = new List<(string Id, int Start, int Count)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < ids.Count; i++)

@@ -32,13 +32,13 @@ public static class SegmentationWindowMerge
         if (windowLogits.dim() != 3 || windowTargets.dim() != 2
             || windowLogits.shape[0] != windowTargets.shape[0] || windowLogits.shape[1] != windowTargets.shape[1])
             throw new ArgumentException(
-                $"{nameof(windowLogits)} must be (W, S, K) and {nameof(windowTargets)} (W, S); got [{string.Join(", ", windowLogits.shape)}] and [{string.Join(", ", windowTargets.shape)}].",
+                $"{nameof(windowLogits)} must be (W, S, K) and {nameof(windowTargets)} (W, S), but got [{string.Join(", ", windowLogits.shape)}] and [{string.Join(", ", windowTargets.shape)}].",
                 nameof(windowLogits));
         if (!windowLogits.is_floating_point())
-            throw new ArgumentException($"{nameof(windowLogits)} must be floating point; got {windowLogits.dtype}.", nameof(windowLogits));
+            throw new ArgumentException($"{nameof(windowLogits)} must be floating point, but got {windowLogits.dtype}.", nameof(windowLogits));
         if (videoLength < 1 || stride < 1 || windowSize < 1)
             throw new ArgumentException(
-                $"{nameof(videoLength)}, {nameof(stride)} and {nameof(windowSize)} must be ≥ 1; got {videoLength}, {stride}, {windowSize}.",
+                $"{nameof(videoLength)}, {nameof(stride)} and {nameof(windowSize)} must be ≥ 1, but got {videoLength}, {stride}, {windowSize}.",
                 nameof(videoLength));
 
         using var scope = NewDisposeScope();

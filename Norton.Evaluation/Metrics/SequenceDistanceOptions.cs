@@ -41,10 +41,10 @@ public sealed record SequenceDistanceOptions(float DistanceOffset, double? Windo
     public SequenceDistanceOptions Validated()
     {
         if (!float.IsFinite(DistanceOffset))
-            throw new ArgumentException($"{nameof(DistanceOffset)} must be finite; got {DistanceOffset}.", nameof(DistanceOffset));
+            throw new ArgumentException($"{nameof(DistanceOffset)} must be finite, but got {DistanceOffset}.", nameof(DistanceOffset));
         if (WindowSelectionRatio is { } r && (!double.IsFinite(r) || r <= 0))
             throw new ArgumentException(
-                $"{nameof(WindowSelectionRatio)} must be positive and finite; got {r}.", nameof(WindowSelectionRatio));
+                $"{nameof(WindowSelectionRatio)} must be positive and finite, but got {r}.", nameof(WindowSelectionRatio));
         if (!Enum.IsDefined(Scaling))
             throw new ArgumentException($"{nameof(Scaling)} {(int)Scaling} is not a {nameof(PathLengthScaling)}.", nameof(Scaling));
         return this;

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using static TorchSharp.torch;
 
 namespace Norton.Evaluation.Metrics;
@@ -73,14 +74,14 @@ public readonly struct SimilarityBlock
         ArgumentNullException.ThrowIfNull(similarity);
         int rows = similarity.GetLength(0), columns = similarity.GetLength(1);
         if (rows == 0 || columns == 0)
-            throw new ArgumentException($"{nameof(similarity)} must not be empty; got {rows} × {columns}.", nameof(similarity));
+            throw new ArgumentException($"{nameof(similarity)} must not be empty, but got {rows} × {columns}.", nameof(similarity));
         var flat = new float[rows * columns];
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < columns; c++)
             {
                 float v = similarity[r, c];
                 if (float.IsNaN(v))
-                    throw new ArgumentException($"{nameof(similarity)} contains NaN at [{r}, {c}].", nameof(similarity));
+                    throw Guard.Argument(nameof(similarity), "hold no NaN", $"holds one at [{r}, {c}]");
                 flat[r * columns + c] = v;
             }
         return new SimilarityBlock(flat, 0, columns, rows, columns);

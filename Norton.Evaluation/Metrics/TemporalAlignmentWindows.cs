@@ -34,7 +34,7 @@ public static class TemporalAlignmentWindows
         CheckTexts(texts);
         if (videoLength < 1 || windowSize < 4)
             throw new ArgumentException(
-                $"{nameof(videoLength)} must be ≥ 1 and {nameof(windowSize)} ≥ 4; got {videoLength} and {windowSize}.",
+                $"{nameof(videoLength)} must be ≥ 1 and {nameof(windowSize)} ≥ 4, but got {videoLength} and {windowSize}.",
                 nameof(videoLength));
         int half = windowSize / 2, stride = windowSize / 4;
         var starts = new List<int>();
@@ -88,7 +88,7 @@ public static class TemporalAlignmentWindows
         ArgumentNullException.ThrowIfNull(windowSimilarity);
         if (videoLength < 1 || textCount < 1)
             throw new ArgumentException(
-                $"{nameof(videoLength)} and {nameof(textCount)} must be ≥ 1; got {videoLength} and {textCount}.", nameof(videoLength));
+                $"{nameof(videoLength)} and {nameof(textCount)} must be ≥ 1, but got {videoLength} and {textCount}.", nameof(videoLength));
         using var scope = NewDisposeScope();
         Tensor logits = zeros(textCount, videoLength);
         Tensor counts = zeros(textCount, videoLength);
@@ -102,7 +102,7 @@ public static class TemporalAlignmentWindows
             Tensor sim = windowSimilarity(w);
             if (sim is null || sim.dim() != 2 || sim.shape[0] != w.TextCount || sim.shape[1] < w.Length)
                 throw new ArgumentException(
-                    $"{nameof(windowSimilarity)} must return ({w.TextCount}, ≥ {w.Length}) for window {w.Index}; got [{(sim is null ? "null" : string.Join(", ", sim.shape))}].",
+                    $"{nameof(windowSimilarity)} must return ({w.TextCount}, ≥ {w.Length}) for window {w.Index}, but got [{(sim is null ? "null" : string.Join(", ", sim.shape))}].",
                     nameof(windowSimilarity));
             Tensor part = sim.detach().cpu().to(ScalarType.Float32).narrow(1, 0, w.Length);
             logits.narrow(0, w.FirstText, w.TextCount).narrow(1, w.Start, w.Length).add_(part, Scalars.One);

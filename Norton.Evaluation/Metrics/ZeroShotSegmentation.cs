@@ -23,7 +23,7 @@ public static class ZeroShotSegmentation
         if (labelEmbeddings.dim() != 2 || labelEmbeddings.shape[0] < 2 || labelEmbeddings.shape[1] < 1
             || !labelEmbeddings.is_floating_point())
             throw new ArgumentException(
-                $"{nameof(labelEmbeddings)} must be a floating (K, H) matrix with K ≥ 2; got {labelEmbeddings.dtype} [{string.Join(", ", labelEmbeddings.shape)}].",
+                $"{nameof(labelEmbeddings)} must be a floating (K, H) matrix with K ≥ 2, but got {labelEmbeddings.dtype} [{string.Join(", ", labelEmbeddings.shape)}].",
                 nameof(labelEmbeddings));
         using var scope = NewDisposeScope();
         long k = labelEmbeddings.shape[0];
@@ -42,7 +42,7 @@ public static class ZeroShotSegmentation
         ArgumentNullException.ThrowIfNull(logits);
         if (logits.dim() != 2 || logits.shape[0] < 1 || logits.shape[1] < 1 || !logits.is_floating_point())
             throw new ArgumentException(
-                $"{nameof(logits)} must be a non-empty floating (T, K) matrix; got {logits.dtype} [{string.Join(", ", logits.shape)}].",
+                $"{nameof(logits)} must be a non-empty floating (T, K) matrix, but got {logits.dtype} [{string.Join(", ", logits.shape)}].",
                 nameof(logits));
         if (double.IsNaN(threshold))
             throw new ArgumentException($"{nameof(threshold)} is NaN.", nameof(threshold));

@@ -36,7 +36,7 @@ public sealed class MsrvttQaTask : AlignedTask
             var row = rows[i];
             string videoId = row["vid_key"].Replace("msr", "video", StringComparison.Ordinal);
             if (!int.TryParse(row["answer"], NumberStyles.Integer, CultureInfo.InvariantCulture, out int answer) || answer < 0 || answer > 4)
-                throw new InvalidDataException($"{path}: row {i + 1}: answer must be an option index 0..4; got '{row["answer"]}'.");
+                throw new InvalidDataException($"{path}: row {i + 1}: answer must be an option index 0..4, but got '{row["answer"]}'.");
             using var feat = features.Load(videoId);
             var (vfeats, vmasks) = VideoSlots.Clip(feat, MaxVideoLength);
             var (caps, cmasks) = Captions.Build(new[] { row["a1"], row["a2"], row["a3"], row["a4"], row["a5"] });

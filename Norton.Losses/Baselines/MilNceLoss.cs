@@ -49,13 +49,13 @@ public sealed class MilNceLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(positives);
         ClipCaptionLoss.CheckPair(video, text);
         long n = video.shape[0];
-        if (positives.dtype != ScalarType.Bool)
-            throw new ArgumentException($"positives must be a bool mask, but has dtype {positives.dtype}.", nameof(positives));
+        Guard.DType(positives, ScalarType.Bool, nameof(positives));
         Guard.ShapeIs(positives, nameof(positives), n, n);
         using var scope = NewDisposeScope();
         var empty = positives.any(1).logical_not();
         if (empty.any().item<bool>())
-            throw new ArgumentException($"positives row {empty.nonzero()[0, 0].item<long>()} has no candidate caption; every clip needs one.", nameof(positives));
+            throw Guard.Argument(nameof(positives), "give every clip at least one candidate caption",
+                $"row {empty.nonzero()[0, 0].item<long>()} has none");
 
         var s = InfoNceLoss.Logits(video, text, Temperature, Normalize);
         var mask = positives.to(s.device);
@@ -81,7 +81,7 @@ public sealed class MilNceLoss : nn.Module<Tensor, Tensor, Tensor, Tensor>
         Guard.AtLeast(length, 1, nameof(length));
         Guard.AtLeast(window, 0, nameof(window));
         if (count % length != 0)
-            throw new ArgumentException($"count = {count} must be a multiple of length = {length}.", nameof(count));
+            throw Guard.Argument(nameof(count), $"be a multiple of length = {length}", $"is {count}");
         using var scope = NewDisposeScope();
         using var lengthScalar = length.ToScalar();
         using var windowScalar = window.ToScalar();

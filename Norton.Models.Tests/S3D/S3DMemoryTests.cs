@@ -11,14 +11,14 @@ public class S3DMemoryTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void VideoForwardLeavesOnlyItsResult(bool returnStages)
+    public void VideoForwardLeavesOnlyItsResult(bool diagnostics)
     {
         using var model = new S3DG();
         model.eval();
         using var noGrad = no_grad();
         using var x = rand(new long[] { 1, 3, 4, 8, 8 });
         long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        var result = model.Forward(x, returnStages);
+        var result = model.forward(x, diagnostics);
         long returned = 2 + result.Stages.Count;
         Assert.Equal(before + returned, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         result.Dispose();

@@ -36,7 +36,7 @@ public class S3DParityTests
         using var model = LoadModel(fx);
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        using var result = model.Forward(fx["input"], returnStages: true);
+        using var result = model.forward(fx["input"], diagnostics: true);
 
         // Stages first, in network order, so that a failure names the first stage that diverges.
         int compared = 0;

@@ -133,7 +133,7 @@ public class BertWordPieceTokenizerTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Tokenizer.Decode(new[] { 101, bad, 102 }));
         Assert.Equal("ids", e.ParamName);
         Assert.Contains("[0, 30522)", e.Message);
-        Assert.Contains($"got {bad} at position 1", e.Message);
+        Assert.Contains($"holds {bad} at position 1", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Tokenizer.Decode(new long[] { bad }));
         Assert.Equal("id", Assert.Throws<ArgumentOutOfRangeException>(() => Tokenizer.IdToToken(bad)).ParamName);
     }

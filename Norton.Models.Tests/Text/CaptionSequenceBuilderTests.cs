@@ -197,7 +197,7 @@ public class CaptionSequenceBuilderTests
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => new CaptionSequenceBuilder(Tokenizer, maxVideoLength, maxLength));
         Assert.Equal("maxLength", e.ParamName);
-        Assert.Contains($"got max_len {maxLength} - max_video_len {maxVideoLength} = {maxLength - maxVideoLength}", e.Message);
+        Assert.Contains($"but max_len {maxLength} - max_video_len {maxVideoLength} = {maxLength - maxVideoLength}", e.Message);
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public class CaptionSequenceBuilderTests
         Assert.Equal("captions", Assert.Throws<ArgumentNullException>(() => Pretrain.Build(null!)).ParamName);
         var nullCaption = Assert.Throws<ArgumentException>(() => Pretrain.Build(new[] { "ok", null! }));
         Assert.Equal("captions", nullCaption.ParamName);
-        Assert.Contains("index 1", nullCaption.Message);
+        Assert.Contains("caption 1 of", nullCaption.Message);
         Assert.Equal("wordIds", Assert.Throws<ArgumentNullException>(() => Pretrain.BuildFromIds(new IReadOnlyList<int>[] { null! })).ParamName);
         Assert.Equal("batchSize", Assert.Throws<ArgumentOutOfRangeException>(() => Pretrain.BuildDummy(-1)).ParamName);
     }
@@ -220,6 +220,6 @@ public class CaptionSequenceBuilderTests
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Pretrain.BuildFromIds(new[] { new[] { 7592 }, new[] { 2088, bad } }));
         Assert.Equal("wordIds", e.ParamName);
-        Assert.Contains($"got {bad} at position 1 of caption 1", e.Message);
+        Assert.Contains($"holds {bad} at position 1 of caption 1", e.Message);
     }
 }

@@ -31,33 +31,33 @@ public sealed class BadInputTests : IDisposable
 
     [Fact]
     public void WrongFeatureWidth() =>
-        Throws(() => _model.ForwardVideo(zeros(2, 8, 500), ones(2, 8, ScalarType.Bool), Caps(), Masks(Caps())),
+        Throws(() => _model.VideoTower.forward(zeros(2, 8, 500), ones(2, 8, ScalarType.Bool), Caps(), Masks(Caps())),
             "vfeats", "feature width 512", "[2, 8, 500]");
 
     [Fact]
     public void FeaturesOfWrongRank() =>
-        Throws(() => _model.ForwardVideo(zeros(16, 512), ones(2, 8, ScalarType.Bool), Caps(), Masks(Caps())),
+        Throws(() => _model.VideoTower.forward(zeros(16, 512), ones(2, 8, ScalarType.Bool), Caps(), Masks(Caps())),
             "vfeats", "(B, T, 512)", "[16, 512]");
 
     [Fact]
     public void IntegerFeatures() =>
-        Throws(() => _model.ForwardVideo(zeros(2, 8, 512, int64), ones(2, 8, ScalarType.Bool), Caps(), Masks(Caps())),
-            "vfeats", "floating point", "Int64");
+        Throws(() => _model.VideoTower.forward(zeros(2, 8, 512, int64), ones(2, 8, ScalarType.Bool), Caps(), Masks(Caps())),
+            "vfeats", "floating-point", "Int64");
 
     [Fact]
     public void MoreVideoSlotsThanMaxVideoLen() =>
-        Throws(() => _model.ForwardVideo(zeros(2, 9, 512), ones(2, 9, ScalarType.Bool), Caps(), Masks(Caps())),
+        Throws(() => _model.VideoTower.forward(zeros(2, 9, 512), ones(2, 9, ScalarType.Bool), Caps(), Masks(Caps())),
             "vfeats", "maxVideoLen = 8", "9 video slots");
 
     [Fact]
     public void VideoMaskOfWrongShape() =>
-        Throws(() => _model.ForwardVideo(zeros(2, 8, 512), ones(2, 7, ScalarType.Bool), Caps(), Masks(Caps())),
+        Throws(() => _model.VideoTower.forward(zeros(2, 8, 512), ones(2, 7, ScalarType.Bool), Caps(), Masks(Caps())),
             "vmasks", "[2, 8]", "[2, 7]");
 
     [Fact]
     public void BatchSizesDiffer() =>
-        Throws(() => _model.ForwardVideo(zeros(3, 8, 512), ones(3, 8, ScalarType.Bool), Caps(), Masks(Caps())),
-            "caps", "batch size", "(3)", "got 2");
+        Throws(() => _model.VideoTower.forward(zeros(3, 8, 512), ones(3, 8, ScalarType.Bool), Caps(), Masks(Caps())),
+            "caps", "batch size", "(3)", "has 2");
 
     [Theory]
     [InlineData(1000L, "[0, 1000]")]
@@ -66,19 +66,19 @@ public sealed class BadInputTests : IDisposable
     {
         var caps = Caps();
         caps[1, 2] = tensor(badId);
-        Throws(() => _model.ForwardText(caps, Masks(caps)), "caps", "[0, 1000)", range);
-        Throws(() => _model.ForwardVideo(zeros(2, 8, 512), ones(2, 8, ScalarType.Bool), caps, Masks(caps)), "caps", "[0, 1000)", range);
+        Throws(() => _model.TextTower.forward(caps, Masks(caps)), "caps", "[0, 1000)", range);
+        Throws(() => _model.VideoTower.forward(zeros(2, 8, 512), ones(2, 8, ScalarType.Bool), caps, Masks(caps)), "caps", "[0, 1000)", range);
     }
 
     [Fact]
     public void FloatTokenIds() =>
-        Throws(() => _model.ForwardText(Caps().to(float32), Masks(Caps())), "caps", "int64", "Float32");
+        Throws(() => _model.TextTower.forward(Caps().to(float32), Masks(Caps())), "caps", "int64", "Float32");
 
     [Fact]
     public void CaptionLongerThanThePositionTable()
     {
         var caps = Caps(42); // the text tower sees Lc−1 = 41 > 40 positions
-        Throws(() => _model.ForwardText(caps, Masks(caps)), "caps", "41", "40 rows");
+        Throws(() => _model.TextTower.forward(caps, Masks(caps)), "caps", "41", "40 rows");
     }
 
     [Fact]
@@ -92,8 +92,8 @@ public sealed class BadInputTests : IDisposable
     public void CaptionMaskOfWrongShapeOrDtype()
     {
         var caps = Caps();
-        Throws(() => _model.ForwardText(caps, ones(2, 5, ScalarType.Bool)), "cmasks", "[2, 6]", "[2, 5]");
-        Throws(() => _model.ForwardText(caps, ones(2, 6, float32)), "cmasks", "bool", "Float32");
+        Throws(() => _model.TextTower.forward(caps, ones(2, 5, ScalarType.Bool)), "cmasks", "[2, 6]", "[2, 5]");
+        Throws(() => _model.TextTower.forward(caps, ones(2, 6, float32)), "cmasks", "bool", "Float32");
     }
 
     [Fact]
@@ -102,12 +102,12 @@ public sealed class BadInputTests : IDisposable
         var caps = Caps();
         var cmasks = Masks(caps);
         cmasks[1, TensorIndex.Slice(2)] = tensor(false);
-        Throws(() => _model.ForwardText(caps, cmasks), "cmasks", "row 1", "divide by zero");
+        Throws(() => _model.TextTower.forward(caps, cmasks), "cmasks", "row 1", "divide by zero");
     }
 
     [Fact]
     public void CaptionTooShort() =>
-        Throws(() => _model.ForwardText(tensor(new long[] { 101, 102 }).reshape(1, 2), ones(1, 2, ScalarType.Bool)), "caps", "Lc ≥ 3", "[1, 2]");
+        Throws(() => _model.TextTower.forward(tensor(new long[] { 101, 102 }).reshape(1, 2), ones(1, 2, ScalarType.Bool)), "caps", "Lc ≥ 3", "[1, 2]");
 
     [Fact]
     public void InvalidConfigurations()

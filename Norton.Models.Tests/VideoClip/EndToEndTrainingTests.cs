@@ -54,7 +54,7 @@ public class EndToEndTrainingTests
         optimizer.zero_grad();
         using var output = model.forward(caps, cmasks, vfeats, vmasks);
         var (video, text) = output.ToLossInputs();
-        var result = loss.Forward(video, text);
+        var result = loss.forward(video, text);
         Assert.True(double.IsFinite(result.Loss.item<float>()), $"loss {result.Loss.item<float>()}");
         result.Loss.backward();
         optimizer.step();
@@ -83,7 +83,7 @@ public class EndToEndTrainingTests
 
         using var output = model.forward(caps, cmasks, vfeats, vmasks);
         var (video, text) = output.ToLossInputs();
-        loss.Forward(video, text).Loss.backward();
+        loss.forward(video, text).Loss.backward();
         optimizer.step();
 
         foreach (var (name, p) in model.named_parameters())

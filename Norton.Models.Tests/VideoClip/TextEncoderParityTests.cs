@@ -26,7 +26,7 @@ public class TextEncoderParityTests
 
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var text = model.ForwardText(fx["caps"], fx["cmasks"]);
+        var text = model.TextTower.forward(fx["caps"], fx["cmasks"]);
         AssertClose(fx["text_outputs"], text.Words!, $"{fx.Name} text_outputs");
         AssertClose(fx["pooled_text"], text.Pooled, $"{fx.Name} pooled_text");
         AssertClose(fx["output"], text.Pooled, $"{fx.Name} output");
@@ -53,7 +53,7 @@ public class TextEncoderParityTests
         AssertEqual(fx["attention_mask"].to(ScalarType.Bool), attention, $"{fx.Name} attention_mask");
         AssertEqual(fx["extended_attention_mask"], Bert.AttentionMask.Extend(fx["attention_mask"], float32), $"{fx.Name} extended_attention_mask");
 
-        using var encoded = model.TextEncoder.Encode(fx["input_ids"], fx["attention_mask"], outputHiddenStates: true);
+        using var encoded = model.TextEncoder.forward(fx["input_ids"], fx["attention_mask"], diagnostics: true);
         int layers = model.Config.Text.NumHiddenLayers;
         Assert.Equal(layers + 1, encoded.HiddenStates.Count);
         AssertClose(fx["embedding_output"], encoded.HiddenStates[0], $"{fx.Name} embedding_output");
@@ -75,7 +75,7 @@ public class TextEncoderParityTests
 
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var text = model.ForwardText(fx["caps"], fx["cmasks"]);
+        var text = model.TextTower.forward(fx["caps"], fx["cmasks"]);
         Assert.Equal(ScalarType.Float64, text.Words!.dtype);
         Tolerance.AssertClose(fx["text_outputs_float64"], text.Words!, 1e-9, 0, 1e-9, $"{fx.Name} text_outputs_float64");
         Tolerance.AssertClose(fx["pooled_text_float64"], text.Pooled, 1e-9, 0, 1e-9, $"{fx.Name} pooled_text_float64");

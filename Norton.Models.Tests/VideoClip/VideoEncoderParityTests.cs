@@ -27,7 +27,7 @@ public class VideoEncoderParityTests
 
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var video = model.ForwardVideo(fx["vfeats"], fx["vmasks"], fx["caps"], fx["cmasks"]);
+        var video = model.VideoTower.forward(fx["vfeats"], fx["vmasks"], fx["caps"], fx["cmasks"]);
         AssertClose(fx["video_outputs"], video.Frames!, $"{fx.Name} video_outputs");
         AssertClose(fx["pooled_video"], video.Pooled, $"{fx.Name} pooled_video");
         AssertClose(fx["output"], video.Pooled, $"{fx.Name} output");
@@ -54,7 +54,7 @@ public class VideoEncoderParityTests
 
         AssertClose(fx["video_tokens"], model.VideoEncoder.VideoMlp.forward(fx["vfeats"]), $"{fx.Name} video_tokens");
 
-        using var encoded = model.VideoEncoder.Encode(fx["vfeats"], fx["vmasks"], fx["caps"], fx["cmasks"], outputHiddenStates: true);
+        using var encoded = model.VideoEncoder.forward(fx["vfeats"], fx["vmasks"], fx["caps"], fx["cmasks"], diagnostics: true);
         int layers = model.Config.Video.NumHiddenLayers;
         Assert.Equal(layers + 1, encoded.HiddenStates.Count);
         AssertClose(fx["embedding_output"], encoded.HiddenStates[0], $"{fx.Name} embedding_output");
@@ -76,7 +76,7 @@ public class VideoEncoderParityTests
 
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var video = model.ForwardVideo(fx["vfeats"].to(float64), fx["vmasks"], fx["caps"], fx["cmasks"]);
+        var video = model.VideoTower.forward(fx["vfeats"].to(float64), fx["vmasks"], fx["caps"], fx["cmasks"]);
         Assert.Equal(ScalarType.Float64, video.Frames!.dtype);
         Tolerance.AssertClose(fx["video_outputs_float64"], video.Frames!, 1e-9, 0, 1e-9, $"{fx.Name} video_outputs_float64");
         Tolerance.AssertClose(fx["pooled_video_float64"], video.Pooled, 1e-9, 0, 1e-9, $"{fx.Name} pooled_video_float64");

@@ -53,13 +53,13 @@ public class VideoTextModelTests
         var caps = tensor(new long[] { 101, 102, 7, 8, 102, 0 }).reshape(1, 6);
         var cmasks = caps.ne(0);
         model.eval();
-        var a = model.ForwardText(caps, cmasks).Pooled;
-        var b = model.ForwardText(caps, cmasks).Pooled;
+        var a = model.TextTower.forward(caps, cmasks).Pooled;
+        var b = model.TextTower.forward(caps, cmasks).Pooled;
         Assert.True(a.eq(b).all().item<bool>());
         model.train();
         manual_seed(1);
-        var c = model.ForwardText(caps, cmasks).Pooled;
-        var d = model.ForwardText(caps, cmasks).Pooled;
+        var c = model.TextTower.forward(caps, cmasks).Pooled;
+        var d = model.TextTower.forward(caps, cmasks).Pooled;
         Assert.False(c.eq(d).all().item<bool>());
     }
 
@@ -103,7 +103,7 @@ public class VideoTextModelTests
         {
             using (var output = model.forward(caps, cmasks, vfeats, vmasks))
                 Assert.Equal(2, output.Video.Pooled.shape[0]);
-            using (var encoded = model.VideoEncoder.Encode(vfeats, vmasks, caps, cmasks, outputHiddenStates: true))
+            using (var encoded = model.VideoEncoder.forward(vfeats, vmasks, caps, cmasks, diagnostics: true))
                 Assert.Equal(3, encoded.HiddenStates.Count);
         }
         Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);

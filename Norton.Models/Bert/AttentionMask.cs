@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using Norton.Core;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -24,7 +25,7 @@ public static class AttentionMask
     {
         ArgumentNullException.ThrowIfNull(mask);
         if (mask.dim() != 2)
-            throw new ArgumentException($"mask must be (B, L); got shape [{string.Join(", ", mask.shape)}].", nameof(mask));
+            throw Guard.Argument(nameof(mask), "be (B, L)", $"has shape {Guard.Shape(mask)}");
         using var scope = NewDisposeScope();
         var m = mask.unsqueeze(1).unsqueeze(2).to(dtype);
         return m.neg().add(Scalars.One, Scalars.One).mul(MaskedKeyBiasScalar).MoveToOuterDisposeScope();

@@ -12,10 +12,10 @@ public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
 #pragma warning restore IDE1006
 
     /// <summary>Builds the attention block.</summary>
-    public BertAttention(BertConfig config, Device? device = null) : base(nameof(BertAttention))
+    public BertAttention(BertConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(BertAttention))
     {
-        self = new BertSelfAttention(config, device);
-        output = new BertSelfOutput(config, device);
+        self = new BertSelfAttention(config, device, dtype);
+        output = new BertSelfOutput(config, device, dtype);
         RegisterComponents();
     }
 

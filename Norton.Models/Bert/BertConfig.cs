@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 namespace Norton.Models.Bert;
 
 /// <summary>
@@ -29,11 +30,8 @@ public sealed record BertConfig
         Positive(maxPositionEmbeddings, nameof(maxPositionEmbeddings));
         Positive(typeVocabSize, nameof(typeVocabSize));
         if (hiddenSize % numAttentionHeads != 0)
-            throw new ArgumentException(
-                $"hiddenSize must be a multiple of numAttentionHeads; got hiddenSize {hiddenSize}, numAttentionHeads {numAttentionHeads}.",
-                nameof(hiddenSize));
-        if (!(layerNormEps > 0) || double.IsInfinity(layerNormEps))
-            throw new ArgumentOutOfRangeException(nameof(layerNormEps), layerNormEps, "layerNormEps must be a positive finite number.");
+            throw Guard.Argument(nameof(hiddenSize), $"be a multiple of numAttentionHeads ({numAttentionHeads})", $"is {hiddenSize}");
+        Guard.Positive(layerNormEps, nameof(layerNormEps));
         Probability(hiddenDropoutProb, nameof(hiddenDropoutProb));
         Probability(attentionProbsDropoutProb, nameof(attentionProbsDropoutProb));
 
@@ -92,12 +90,12 @@ public sealed record BertConfig
 
     private static void Positive(int value, string name)
     {
-        if (value <= 0) throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive.");
+        Guard.Positive(value, name);
     }
 
     private static void Probability(double value, string name)
     {
         if (!(value >= 0 && value < 1))
-            throw new ArgumentOutOfRangeException(name, value, $"{name} must be in [0, 1).");
+            throw Guard.OutOfRange(name, value, "lie in [0, 1)");
     }
 }

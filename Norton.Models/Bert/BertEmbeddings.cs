@@ -24,13 +24,14 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
     /// <summary>Builds the embedding tables for <paramref name="config"/>.</summary>
     /// <param name="config">Sizes.</param>
     /// <param name="device">Where the weights live (<c>torch.META</c> builds without storage).</param>
-    public BertEmbeddings(BertConfig config, Device? device = null) : base(nameof(BertEmbeddings))
+    /// <param name="dtype">The parameters' dtype (null: TorchSharp's default, float32), as in TorchSharp's own modules.</param>
+    public BertEmbeddings(BertConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(BertEmbeddings))
     {
         Config = config ?? throw new ArgumentNullException(nameof(config));
-        word_embeddings = nn.Embedding(config.VocabSize, config.HiddenSize, device: device);
-        position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize, device: device);
-        token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize, device: device);
-        LayerNorm = new Float32LayerNorm(config.HiddenSize, config.LayerNormEps, device);
+        word_embeddings = nn.Embedding(config.VocabSize, config.HiddenSize, device: device, dtype: dtype);
+        position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize, device: device, dtype: dtype);
+        token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize, device: device, dtype: dtype);
+        LayerNorm = new Float32LayerNorm(config.HiddenSize, config.LayerNormEps, device, dtype);
         dropout = nn.Dropout(config.HiddenDropoutProb);
         position_ids = Scalars.Arange(config.MaxPositionEmbeddings, device).unsqueeze(0);
         register_buffer(nameof(position_ids), position_ids, persistent: true);
@@ -58,7 +59,7 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
     /// <param name="inputsEmbeds">(B, L, D) input vectors (word embeddings, or video tokens in the video tower).</param>
     /// <param name="positionIds">(1, L) or (B, L) int64 positions, each below <see cref="BertConfig.MaxPositionEmbeddings"/>.</param>
     /// <returns>(B, L, D).</returns>
-    public Tensor Embed(Tensor inputsEmbeds, Tensor positionIds)
+    internal Tensor Embed(Tensor inputsEmbeds, Tensor positionIds)
     {
         using var scope = NewDisposeScope();
         // Token types are always 0 in VideoCLIP: add row 0 of the table, broadcast over (B, L).

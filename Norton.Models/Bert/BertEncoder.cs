@@ -12,12 +12,12 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
 #pragma warning restore IDE1006
 
     /// <summary>Builds <see cref="BertConfig.NumHiddenLayers"/> layers.</summary>
-    public BertEncoder(BertConfig config, Device? device = null) : base(nameof(BertEncoder))
+    public BertEncoder(BertConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(BertEncoder))
     {
         ArgumentNullException.ThrowIfNull(config);
         layer = new ModuleList<BertLayer>();
         for (int i = 0; i < config.NumHiddenLayers; i++)
-            layer.Add(new BertLayer(config, device));
+            layer.Add(new BertLayer(config, device, dtype));
         RegisterComponents();
     }
 
@@ -36,9 +36,10 @@ public sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>
 
     /// <summary>
     /// Runs every layer. When <paramref name="allHiddenStates"/> is given, appends each layer's output to it
-    /// (fresh tensors owned by the caller's dispose scope); returns the last layer's output (B, L, D).
+    /// (fresh tensors owned by the caller's dispose scope); returns the last layer's output (B, L, D). The models'
+    /// <c>forward(..., diagnostics: true)</c> use it.
     /// </summary>
-    public Tensor Run(Tensor hiddenStates, Tensor extendedAttentionMask, List<Tensor>? allHiddenStates)
+    internal Tensor Run(Tensor hiddenStates, Tensor extendedAttentionMask, List<Tensor>? allHiddenStates)
     {
         using var scope = NewDisposeScope();
         var h = hiddenStates;

@@ -12,10 +12,10 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
 #pragma warning restore IDE1006
 
     /// <summary>Builds the D→FFN projection.</summary>
-    public BertIntermediate(BertConfig config, Device? device = null) : base(nameof(BertIntermediate))
+    public BertIntermediate(BertConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(BertIntermediate))
     {
         ArgumentNullException.ThrowIfNull(config);
-        dense = nn.Linear(config.HiddenSize, config.IntermediateSize, device: device);
+        dense = nn.Linear(config.HiddenSize, config.IntermediateSize, device: device, dtype: dtype);
         RegisterComponents();
     }
 

@@ -13,11 +13,11 @@ public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
 #pragma warning restore IDE1006
 
     /// <summary>Builds one layer.</summary>
-    public BertLayer(BertConfig config, Device? device = null) : base(nameof(BertLayer))
+    public BertLayer(BertConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(BertLayer))
     {
-        attention = new BertAttention(config, device);
-        intermediate = new BertIntermediate(config, device);
-        output = new BertOutput(config, device);
+        attention = new BertAttention(config, device, dtype);
+        intermediate = new BertIntermediate(config, device, dtype);
+        output = new BertOutput(config, device, dtype);
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,12 +20,13 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, BertModelOutput>
     /// <summary>Builds the encoder (random weights: load a checkpoint before use).</summary>
     /// <param name="config">Sizes.</param>
     /// <param name="device">Where the weights live (<c>torch.META</c> builds the structure without storage).</param>
-    public BertModel(BertConfig config, Device? device = null) : base(nameof(BertModel))
+    /// <param name="dtype">The parameters' dtype (null: TorchSharp's default, float32), as in TorchSharp's own modules.</param>
+    public BertModel(BertConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(BertModel))
     {
         Config = config ?? throw new ArgumentNullException(nameof(config));
-        embeddings = new BertEmbeddings(config, device);
-        encoder = new BertEncoder(config, device);
-        pooler = new BertPooler(config, device);
+        embeddings = new BertEmbeddings(config, device, dtype);
+        encoder = new BertEncoder(config, device, dtype);
+        pooler = new BertPooler(config, device, dtype);
         RegisterComponents();
     }
 
@@ -39,25 +41,28 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, BertModelOutput>
     /// <param name="attentionMask">(B, L) bool or 0/1 integers: false keys are masked (additive −10000).</param>
     /// <exception cref="ArgumentException">Wrong rank, dtype or batch size, L longer than the position table, ids
     /// outside the vocabulary.</exception>
-    public override BertModelOutput forward(Tensor inputIds, Tensor attentionMask) => Encode(inputIds, attentionMask, false);
+    public override BertModelOutput forward(Tensor inputIds, Tensor attentionMask) => forward(inputIds, attentionMask, diagnostics: false);
 
-    /// <summary>As <see cref="forward"/>; with <paramref name="outputHiddenStates"/> also returns the embedding output and
-    /// every layer's output.</summary>
-    public BertModelOutput Encode(Tensor inputIds, Tensor attentionMask, bool outputHiddenStates)
+    /// <summary>As <see cref="forward(Tensor, Tensor)"/>; with <paramref name="diagnostics"/> also returns the embedding
+    /// output and every layer's output in <see cref="BertModelOutput.HiddenStates"/> (HF's <c>output_hidden_states</c>).</summary>
+    /// <param name="inputIds">(B, L) int64 ids in [0, vocab).</param>
+    /// <param name="attentionMask">(B, L) bool or 0/1 integers: false keys are masked (additive −10000).</param>
+    /// <param name="diagnostics">Keep the intermediate hidden states.</param>
+    /// <exception cref="ArgumentException">As <see cref="forward(Tensor, Tensor)"/>.</exception>
+    public BertModelOutput forward(Tensor inputIds, Tensor attentionMask, bool diagnostics)
     {
         InputChecks.TokenIds(inputIds, Config.VocabSize, nameof(inputIds));
         InputChecks.Mask(attentionMask, inputIds.shape, nameof(attentionMask));
         if (inputIds.shape[1] > Config.MaxPositionEmbeddings)
-            throw new ArgumentException(
-                $"inputIds has {inputIds.shape[1]} positions but the position table has {Config.MaxPositionEmbeddings} rows.",
-                nameof(inputIds));
+            throw Guard.Argument(nameof(inputIds), $"fit the position table ({Config.MaxPositionEmbeddings} rows)",
+                $"has {inputIds.shape[1]} positions (shape {Guard.Shape(inputIds)})");
 
         using var scope = NewDisposeScope();
         var bias = AttentionMask.Extend(attentionMask, embeddings.WordEmbeddings.weight!.dtype);
         var embedded = embeddings.forward(inputIds);
         var hidden = new List<Tensor>();
-        if (outputHiddenStates) hidden.Add(embedded.alias());
-        var last = encoder.Run(embedded, bias, outputHiddenStates ? hidden : null);
+        if (diagnostics) hidden.Add(embedded.alias());
+        var last = encoder.Run(embedded, bias, diagnostics ? hidden : null);
         var pooled = pooler.forward(last);
         last.MoveToOuterDisposeScope();
         pooled.MoveToOuterDisposeScope();

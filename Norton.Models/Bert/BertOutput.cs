@@ -15,11 +15,11 @@ public sealed class BertOutput : nn.Module<Tensor, Tensor, Tensor>
 #pragma warning restore IDE1006
 
     /// <summary>Builds the FFN→D projection and the post-residual LayerNorm.</summary>
-    public BertOutput(BertConfig config, Device? device = null) : base(nameof(BertOutput))
+    public BertOutput(BertConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(BertOutput))
     {
         ArgumentNullException.ThrowIfNull(config);
-        dense = nn.Linear(config.IntermediateSize, config.HiddenSize, device: device);
-        LayerNorm = new Float32LayerNorm(config.HiddenSize, config.LayerNormEps, device);
+        dense = nn.Linear(config.IntermediateSize, config.HiddenSize, device: device, dtype: dtype);
+        LayerNorm = new Float32LayerNorm(config.HiddenSize, config.LayerNormEps, device, dtype);
         dropout = nn.Dropout(config.HiddenDropoutProb);
         RegisterComponents();
     }

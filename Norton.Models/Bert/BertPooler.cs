@@ -15,10 +15,10 @@ public sealed class BertPooler : nn.Module<Tensor, Tensor>
 #pragma warning restore IDE1006
 
     /// <summary>Builds the D→D projection.</summary>
-    public BertPooler(BertConfig config, Device? device = null) : base(nameof(BertPooler))
+    public BertPooler(BertConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(BertPooler))
     {
         ArgumentNullException.ThrowIfNull(config);
-        dense = nn.Linear(config.HiddenSize, config.HiddenSize, device: device);
+        dense = nn.Linear(config.HiddenSize, config.HiddenSize, device: device, dtype: dtype);
         RegisterComponents();
     }
 

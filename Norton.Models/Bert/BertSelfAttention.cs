@@ -21,14 +21,14 @@ public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly int _headSize;
 
     /// <summary>Builds the q/k/v projections (D→D each).</summary>
-    public BertSelfAttention(BertConfig config, Device? device = null) : base(nameof(BertSelfAttention))
+    public BertSelfAttention(BertConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(BertSelfAttention))
     {
         ArgumentNullException.ThrowIfNull(config);
         _heads = config.NumAttentionHeads;
         _headSize = config.AttentionHeadSize;
-        query = nn.Linear(config.HiddenSize, config.HiddenSize, device: device);
-        key = nn.Linear(config.HiddenSize, config.HiddenSize, device: device);
-        value = nn.Linear(config.HiddenSize, config.HiddenSize, device: device);
+        query = nn.Linear(config.HiddenSize, config.HiddenSize, device: device, dtype: dtype);
+        key = nn.Linear(config.HiddenSize, config.HiddenSize, device: device, dtype: dtype);
+        value = nn.Linear(config.HiddenSize, config.HiddenSize, device: device, dtype: dtype);
         dropout = nn.Dropout(config.AttentionProbsDropoutProb);
         RegisterComponents();
     }

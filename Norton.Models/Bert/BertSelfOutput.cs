@@ -15,11 +15,11 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
 #pragma warning restore IDE1006
 
     /// <summary>Builds the D→D projection and the post-residual LayerNorm.</summary>
-    public BertSelfOutput(BertConfig config, Device? device = null) : base(nameof(BertSelfOutput))
+    public BertSelfOutput(BertConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(BertSelfOutput))
     {
         ArgumentNullException.ThrowIfNull(config);
-        dense = nn.Linear(config.HiddenSize, config.HiddenSize, device: device);
-        LayerNorm = new Float32LayerNorm(config.HiddenSize, config.LayerNormEps, device);
+        dense = nn.Linear(config.HiddenSize, config.HiddenSize, device: device, dtype: dtype);
+        LayerNorm = new Float32LayerNorm(config.HiddenSize, config.LayerNormEps, device, dtype);
         dropout = nn.Dropout(config.HiddenDropoutProb);
         RegisterComponents();
     }

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,14 +28,15 @@ public sealed class Float32LayerNorm : nn.Module<Tensor, Tensor>
     /// <param name="size">D, the normalised width.</param>
     /// <param name="eps">Added to the variance (1e-12 in BERT, 1e-5 in the video MLP).</param>
     /// <param name="device">Where the parameters live (<c>torch.META</c> builds without storage).</param>
-    public Float32LayerNorm(long size, double eps, Device? device = null) : base("LayerNorm")
+    /// <param name="dtype">The parameters' dtype (null: TorchSharp's default, float32), as in TorchSharp's own modules.</param>
+    public Float32LayerNorm(long size, double eps, Device? device = null, ScalarType? dtype = null) : base("LayerNorm")
     {
-        if (size <= 0) throw new ArgumentOutOfRangeException(nameof(size), size, "size must be positive.");
-        if (!(eps > 0)) throw new ArgumentOutOfRangeException(nameof(eps), eps, "eps must be positive.");
+        Guard.Positive(size, nameof(size));
+        Guard.Positive(eps, nameof(eps));
         _shape = [size];
         Eps = eps;
-        weight = new Parameter(ones(size, float32, device));
-        bias = new Parameter(zeros(size, float32, device));
+        weight = new Parameter(ones(size, dtype, device));
+        bias = new Parameter(zeros(size, dtype, device));
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using static TorchSharp.torch;
 
 namespace Norton.Models.Bert;
@@ -10,9 +11,9 @@ internal static class InputChecks
     {
         ArgumentNullException.ThrowIfNull(ids, name);
         if (ids.dim() != 2)
-            throw new ArgumentException($"{name} must be (B, L); got shape {Shape(ids)}.", name);
+            throw Guard.Argument(name, "be (B, L)", $"has shape {Shape(ids)}");
         if (ids.dtype != ScalarType.Int64)
-            throw new ArgumentException($"{name} must be int64 token ids; got {ids.dtype}.", name);
+            throw Guard.Argument(name, "be int64 token ids", $"has dtype {ids.dtype}");
         if (ids.numel() == 0) return;
         long min, max;
         using (NewDisposeScope())
@@ -22,7 +23,7 @@ internal static class InputChecks
         }
         if (min < 0 || max >= vocabSize)
             throw new ArgumentOutOfRangeException(name,
-                $"{name} must lie in [0, {vocabSize}) (the vocabulary size); got values in [{min}, {max}].");
+                Guard.Message(name, $"lie in [0, {vocabSize}) (the vocabulary size)", $"holds values in [{min}, {max}]"));
     }
 
     /// <summary>A bool or 0/1-integer mask with exactly the given shape.</summary>
@@ -30,9 +31,9 @@ internal static class InputChecks
     {
         ArgumentNullException.ThrowIfNull(mask, name);
         if (!mask.shape.SequenceEqual(shape))
-            throw new ArgumentException($"{name} must have shape {Shape(shape)}; got {Shape(mask)}.", name);
+            throw Guard.Argument(name, $"have shape {Shape(shape)}", $"has shape {Shape(mask)}");
         if (mask.dtype != ScalarType.Bool && !IsIntegral(mask.dtype))
-            throw new ArgumentException($"{name} must be bool (or 0/1 integers); got {mask.dtype}.", name);
+            throw Guard.Argument(name, "be bool (or 0/1 integers)", $"has dtype {mask.dtype}");
     }
 
     /// <summary>(B, T, width) floating features.</summary>
@@ -40,23 +41,22 @@ internal static class InputChecks
     {
         ArgumentNullException.ThrowIfNull(features, name);
         if (features.dim() != 3)
-            throw new ArgumentException($"{name} must be (B, T, {width}); got shape {Shape(features)}.", name);
+            throw Guard.Argument(name, $"be (B, T, {width})", $"has shape {Shape(features)}");
         if (features.shape[2] != width)
-            throw new ArgumentException($"{name} must have feature width {width}; got shape {Shape(features)}.", name);
-        if (!features.is_floating_point())
-            throw new ArgumentException($"{name} must be floating point; got {features.dtype}.", name);
+            throw Guard.Argument(name, $"have feature width {width}", $"has shape {Shape(features)}");
+        Guard.FloatingPoint(features, name);
     }
 
     /// <summary>Same number of rows.</summary>
     public static void SameBatch(Tensor a, string nameA, Tensor b, string nameB)
     {
         if (a.shape[0] != b.shape[0])
-            throw new ArgumentException($"{nameB} must have the batch size of {nameA} ({a.shape[0]}); got {b.shape[0]}.", nameB);
+            throw Guard.Argument(nameB, $"have the batch size of {nameA} ({a.shape[0]})", $"has {b.shape[0]}");
     }
 
-    public static string Shape(Tensor t) => Shape(t.shape);
+    public static string Shape(Tensor t) => Guard.Shape(t);
 
-    public static string Shape(long[] shape) => "[" + string.Join(", ", shape) + "]";
+    public static string Shape(long[] shape) => Guard.Shape(shape);
 
     private static bool IsIntegral(ScalarType t) =>
         t is ScalarType.Byte or ScalarType.Int8 or ScalarType.Int16 or ScalarType.Int32 or ScalarType.Int64;

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using Norton.Models.Serialization;
 using static TorchSharp.torch;
 
@@ -30,7 +31,7 @@ public static class CheckpointReader
     public static Dictionary<string, Tensor> ReadStateDict(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint file '{path}' does not exist.", path);
+        Guard.FileExists(path, "checkpoint file");
 
         byte[] head = new byte[9];
         int got;

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using static TorchSharp.torch;
 
 namespace Norton.Models.Data;
@@ -43,7 +44,7 @@ public static class NpyElementTypes
         NpyElementType.Float16 or NpyElementType.Int16 => 2,
         NpyElementType.Float32 or NpyElementType.Int32 => 4,
         NpyElementType.Float64 or NpyElementType.Int64 => 8,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not an NpyElementType"),
+        _ => throw Guard.OutOfRange(nameof(type), type, "be an NpyElementType value"),
     };
 
     /// <summary>The matching TorchSharp scalar type.</summary>
@@ -58,7 +59,7 @@ public static class NpyElementTypes
         NpyElementType.Int16 => ScalarType.Int16,
         NpyElementType.Int32 => ScalarType.Int32,
         NpyElementType.Int64 => ScalarType.Int64,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not an NpyElementType"),
+        _ => throw Guard.OutOfRange(nameof(type), type, "be an NpyElementType value"),
     };
 
     /// <summary>Whether the type is a floating-point type.</summary>

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 namespace Norton.Models.Data;
 
 /// <summary>
@@ -18,9 +19,9 @@ public sealed class ShardMeta
         foreach (var (shard, ids) in shards)
         {
             if (ids is null)
-                throw new ArgumentException($"shard {shard} has no id list.", nameof(shards));
+                throw Guard.Argument(nameof(shards), "give every shard an id list", $"shard {shard} has none");
             for (int i = 0; i < ids.Count; i++)
-                _location[ids[i] ?? throw new ArgumentException($"shard {shard}, position {i}: null id.", nameof(shards))] = (shard, i);
+                _location[ids[i] ?? throw Guard.Argument(nameof(shards), "hold no null id", $"shard {shard} holds one at position {i}")] = (shard, i);
         }
     }
 

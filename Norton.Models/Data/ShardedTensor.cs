@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Norton.Core.Validation;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.InteropServices;
 using static TorchSharp.torch;
@@ -184,7 +185,7 @@ public sealed class ShardedTensor : IDisposable
     private void CheckIndex(int index)
     {
         if ((uint)index >= (uint)Count)
-            throw new ArgumentOutOfRangeException(nameof(index), index, $"{DataPath} has {Count} items.");
+            throw Guard.OutOfRange(nameof(index), index, $"lie in [0, {Count}) ({DataPath} has {Count} items)");
     }
 
     private static long[] ReadStarts(string startsPath, long rows)

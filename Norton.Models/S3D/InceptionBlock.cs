@@ -34,19 +34,22 @@ public sealed class InceptionBlock : nn.Module<Tensor, Tensor>
     /// <param name="outputs2a">b2 bottleneck channels.</param>
     /// <param name="outputs2b">b2 output channels.</param>
     /// <param name="outputs3b">b3 output channels.</param>
-    public InceptionBlock(long inputDim, long outputs0a, long outputs1a, long outputs1b, long outputs2a, long outputs2b, long outputs3b)
+    /// <param name="device">Where the parameters live (<c>torch.META</c> builds the structure without storage).</param>
+    /// <param name="dtype">The parameters' dtype (null: TorchSharp's default, float32), as in TorchSharp's own modules.</param>
+    public InceptionBlock(long inputDim, long outputs0a, long outputs1a, long outputs1b, long outputs2a, long outputs2b, long outputs3b,
+        Device? device = null, ScalarType? dtype = null)
         : base(nameof(InceptionBlock))
     {
-        conv_b0 = new STConv3d(inputDim, outputs0a, (1, 1, 1));
-        conv_b1_a = new STConv3d(inputDim, outputs1a, (1, 1, 1));
-        conv_b1_b = new STConv3d(outputs1a, outputs1b, (3, 3, 3), padding: (1, 1, 1), separable: true);
-        conv_b2_a = new STConv3d(inputDim, outputs2a, (1, 1, 1));
-        conv_b2_b = new STConv3d(outputs2a, outputs2b, (3, 3, 3), padding: (1, 1, 1), separable: true);
-        conv_b3_b = new STConv3d(inputDim, outputs3b, (1, 1, 1));
-        gating_b0 = new SelfGating(outputs0a);
-        gating_b1 = new SelfGating(outputs1b);
-        gating_b2 = new SelfGating(outputs2b);
-        gating_b3 = new SelfGating(outputs3b);
+        conv_b0 = new STConv3d(inputDim, outputs0a, (1, 1, 1), device: device, dtype: dtype);
+        conv_b1_a = new STConv3d(inputDim, outputs1a, (1, 1, 1), device: device, dtype: dtype);
+        conv_b1_b = new STConv3d(outputs1a, outputs1b, (3, 3, 3), padding: (1, 1, 1), separable: true, device: device, dtype: dtype);
+        conv_b2_a = new STConv3d(inputDim, outputs2a, (1, 1, 1), device: device, dtype: dtype);
+        conv_b2_b = new STConv3d(outputs2a, outputs2b, (3, 3, 3), padding: (1, 1, 1), separable: true, device: device, dtype: dtype);
+        conv_b3_b = new STConv3d(inputDim, outputs3b, (1, 1, 1), device: device, dtype: dtype);
+        gating_b0 = new SelfGating(outputs0a, device, dtype);
+        gating_b1 = new SelfGating(outputs1b, device, dtype);
+        gating_b2 = new SelfGating(outputs2b, device, dtype);
+        gating_b3 = new SelfGating(outputs3b, device, dtype);
         OutputDim = outputs0a + outputs1b + outputs2b + outputs3b;
         RegisterComponents();
     }

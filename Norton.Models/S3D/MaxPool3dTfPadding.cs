@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,8 +30,8 @@ public sealed class MaxPool3dTfPadding : nn.Module<Tensor, Tensor>
         _kernel = new[] { kernelSize.T, kernelSize.H, kernelSize.W };
         _stride = new[] { stride.T, stride.H, stride.W };
         if (_kernel.Any(k => k < 1) || _stride.Any(s => s < 1))
-            throw new ArgumentOutOfRangeException(nameof(kernelSize),
-                $"kernel and stride must be >= 1, got kernel ({string.Join(",", _kernel)}) and stride ({string.Join(",", _stride)})");
+            throw new ArgumentOutOfRangeException(nameof(kernelSize), Guard.Message("kernelSize and stride", "be >= 1",
+                $"are kernel ({string.Join(",", _kernel)}) and stride ({string.Join(",", _stride)})"));
         var pads = new List<long>();
         for (int d = 0; d < 3; d++)
         {

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -54,27 +55,29 @@ public sealed class S3DG : nn.Module<Tensor, S3DOutput>
     /// Optional sentence encoder registered as <c>text_module</c>, so that the state dict has every key of the original
     /// checkpoint; leave it out for video-only use (it holds a 66250×300 word table).
     /// </param>
-    public S3DG(long numClasses = 512, SentenceEmbedding? textModule = null) : base(nameof(S3DG))
+    /// <param name="device">Where the parameters live (<c>torch.META</c> builds the structure without storage).</param>
+    /// <param name="dtype">The parameters' dtype (null: TorchSharp's default, float32), as in TorchSharp's own modules.</param>
+    public S3DG(long numClasses = 512, SentenceEmbedding? textModule = null, Device? device = null, ScalarType? dtype = null) : base(nameof(S3DG))
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1, nameof(numClasses));
-        conv1 = new STConv3d(24, 64, (2, 4, 4), stride: (1, 1, 1), padding: (1, 2, 2));
-        conv_2b = new STConv3d(64, 64, (1, 1, 1));
-        conv_2c = new STConv3d(64, 192, (3, 3, 3), padding: (1, 1, 1), separable: true);
-        gating = new SelfGating(192);
+        Guard.Positive(numClasses, nameof(numClasses));
+        conv1 = new STConv3d(24, 64, (2, 4, 4), stride: (1, 1, 1), padding: (1, 2, 2), device: device, dtype: dtype);
+        conv_2b = new STConv3d(64, 64, (1, 1, 1), device: device, dtype: dtype);
+        conv_2c = new STConv3d(64, 192, (3, 3, 3), padding: (1, 1, 1), separable: true, device: device, dtype: dtype);
+        gating = new SelfGating(192, device, dtype);
         maxpool_2a = new MaxPool3dTfPadding((1, 3, 3), (1, 2, 2));
         maxpool_3a = new MaxPool3dTfPadding((1, 3, 3), (1, 2, 2));
-        mixed_3b = new InceptionBlock(192, 64, 96, 128, 16, 32, 32);
-        mixed_3c = new InceptionBlock(mixed_3b.OutputDim, 128, 128, 192, 32, 96, 64);
+        mixed_3b = new InceptionBlock(192, 64, 96, 128, 16, 32, 32, device: device, dtype: dtype);
+        mixed_3c = new InceptionBlock(mixed_3b.OutputDim, 128, 128, 192, 32, 96, 64, device: device, dtype: dtype);
         maxpool_4a = new MaxPool3dTfPadding((3, 3, 3), (2, 2, 2));
-        mixed_4b = new InceptionBlock(mixed_3c.OutputDim, 192, 96, 208, 16, 48, 64);
-        mixed_4c = new InceptionBlock(mixed_4b.OutputDim, 160, 112, 224, 24, 64, 64);
-        mixed_4d = new InceptionBlock(mixed_4c.OutputDim, 128, 128, 256, 24, 64, 64);
-        mixed_4e = new InceptionBlock(mixed_4d.OutputDim, 112, 144, 288, 32, 64, 64);
-        mixed_4f = new InceptionBlock(mixed_4e.OutputDim, 256, 160, 320, 32, 128, 128);
+        mixed_4b = new InceptionBlock(mixed_3c.OutputDim, 192, 96, 208, 16, 48, 64, device: device, dtype: dtype);
+        mixed_4c = new InceptionBlock(mixed_4b.OutputDim, 160, 112, 224, 24, 64, 64, device: device, dtype: dtype);
+        mixed_4d = new InceptionBlock(mixed_4c.OutputDim, 128, 128, 256, 24, 64, 64, device: device, dtype: dtype);
+        mixed_4e = new InceptionBlock(mixed_4d.OutputDim, 112, 144, 288, 32, 64, 64, device: device, dtype: dtype);
+        mixed_4f = new InceptionBlock(mixed_4e.OutputDim, 256, 160, 320, 32, 128, 128, device: device, dtype: dtype);
         maxpool_5a = new MaxPool3dTfPadding((2, 2, 2), (2, 2, 2));
-        mixed_5b = new InceptionBlock(mixed_4f.OutputDim, 256, 160, 320, 32, 128, 128);
-        mixed_5c = new InceptionBlock(mixed_5b.OutputDim, 384, 192, 384, 48, 128, 128);
-        fc = nn.Linear(mixed_5c.OutputDim, numClasses);
+        mixed_5b = new InceptionBlock(mixed_4f.OutputDim, 256, 160, 320, 32, 128, 128, device: device, dtype: dtype);
+        mixed_5c = new InceptionBlock(mixed_5b.OutputDim, 384, 192, 384, 48, 128, 128, device: device, dtype: dtype);
+        fc = nn.Linear(mixed_5c.OutputDim, numClasses, device: device, dtype: dtype);
         text_module = textModule;
         NumClasses = numClasses;
         RegisterComponents();
@@ -92,17 +95,17 @@ public sealed class S3DG : nn.Module<Tensor, S3DOutput>
     /// <summary>Embeds a batch of clips.</summary>
     /// <param name="input">(N, 3, T, H, W) in [0, 1], N ≥ 1, T, H, W even and ≥ 2, the dtype of the weights.</param>
     /// <exception cref="ArgumentException">Wrong rank, channel count, odd or zero T/H/W, or a dtype or device unlike the weights'.</exception>
-    public override S3DOutput forward(Tensor input) => Forward(input, returnStages: false);
+    public override S3DOutput forward(Tensor input) => forward(input, diagnostics: false);
 
     /// <summary>Embeds a batch of clips and, if asked, keeps every stage's output map.</summary>
     /// <param name="input">(N, 3, T, H, W) in [0, 1], N ≥ 1, T, H, W even and ≥ 2, the dtype of the weights.</param>
-    /// <param name="returnStages">Keep the map of each of <see cref="StageNames"/> in <see cref="S3DOutput.Stages"/> (costs memory).</param>
+    /// <param name="diagnostics">Keep the map of each of <see cref="StageNames"/> in <see cref="S3DOutput.Stages"/> (costs memory).</param>
     /// <exception cref="ArgumentException">Wrong rank, channel count, odd or zero T/H/W, or a dtype or device unlike the weights'.</exception>
-    public S3DOutput Forward(Tensor input, bool returnStages)
+    public S3DOutput forward(Tensor input, bool diagnostics)
     {
         ValidateInput(input);
         using var scope = NewDisposeScope();
-        var stages = returnStages ? new Dictionary<string, Tensor>() : null;
+        var stages = diagnostics ? new Dictionary<string, Tensor>() : null;
         Tensor Keep(string name, Tensor map)
         {
             stages?.Add(name, map);
@@ -137,25 +140,25 @@ public sealed class S3DG : nn.Module<Tensor, S3DOutput>
     private void ValidateInput(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        string shape = $"[{string.Join(", ", input.shape)}]";
+        string shape = Guard.Shape(input);
         if (input.dim() != 5)
-            throw new ArgumentException($"S3D expects a rank-5 (N, 3, T, H, W) video tensor, got shape {shape}", nameof(input));
+            throw Guard.Argument(nameof(input), "be a rank-5 (N, 3, T, H, W) video tensor", $"has shape {shape}");
         if (input.shape[1] != 3)
-            throw new ArgumentException($"S3D expects 3 (RGB) channels in dimension 1 of (N, 3, T, H, W), got shape {shape}", nameof(input));
+            throw Guard.Argument(nameof(input), "have 3 (RGB) channels in dimension 1 of (N, 3, T, H, W)", $"has shape {shape}");
         if (input.shape[0] < 1)
-            throw new ArgumentException($"S3D expects at least one clip (N >= 1), got shape {shape}", nameof(input));
+            throw Guard.Argument(nameof(input), "hold at least one clip (N >= 1)", $"has shape {shape}");
         for (int d = 2; d < 5; d++)
         {
             long size = input.shape[d];
             if (size < 2 || size % 2 != 0)
-                throw new ArgumentException(
-                    $"S3D's 2x2x2 space-to-depth needs T, H and W even and >= 2, got shape {shape} (dimension {"THW"[d - 2]} = {size})", nameof(input));
+                throw Guard.Argument(nameof(input), "have T, H and W even and >= 2 (S3D's 2x2x2 space-to-depth)",
+                    $"has shape {shape} (dimension {"THW"[d - 2]} = {size})");
         }
         var weightType = fc.weight!.dtype;
         if (input.dtype != weightType)
-            throw new ArgumentException($"S3D input dtype must match the weights ({weightType}), got {input.dtype}", nameof(input));
+            throw Guard.Argument(nameof(input), $"have the weights' dtype ({weightType})", $"has {input.dtype}");
         var weightDevice = fc.weight!.device;
         if (input.device.type != weightDevice.type || input.device.index != weightDevice.index)
-            throw new ArgumentException($"S3D input must be on the weights' device ({weightDevice}), got {input.device}", nameof(input));
+            throw Guard.Argument(nameof(input), $"be on the weights' device ({weightDevice})", $"is on {input.device}");
     }
 }

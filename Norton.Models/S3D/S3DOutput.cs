@@ -27,7 +27,7 @@ public sealed class S3DOutput : IDisposable
 
     /// <summary>
     /// Stage outputs keyed by <see cref="S3DG.StageNames"/> (e.g. <c>conv1</c> before and <c>conv1_cropped</c> after the crop,
-    /// <c>mixed_5c</c> the full map); empty unless requested with <see cref="S3DG.Forward(Tensor, bool)"/>.
+    /// <c>mixed_5c</c> the full map); empty unless requested with <see cref="S3DG.forward(Tensor, bool)"/> (<c>diagnostics: true</c>).
     /// </summary>
     public IReadOnlyDictionary<string, Tensor> Stages { get; }
 

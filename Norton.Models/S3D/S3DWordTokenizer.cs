@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using static TorchSharp.torch;
 
 namespace Norton.Models.S3D;
@@ -20,11 +21,11 @@ public sealed class S3DWordTokenizer
     /// <param name="maxWords">Ids per sentence (16 in the released model).</param>
     public S3DWordTokenizer(IReadOnlyList<string> words, int maxWords = DefaultMaxWords)
     {
-        ArgumentNullException.ThrowIfNull(words);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxWords, 1, nameof(maxWords));
+        Guard.NotNull(words, nameof(words));
+        Guard.Positive(maxWords, nameof(maxWords));
         _ids = new Dictionary<string, long>(words.Count, StringComparer.Ordinal);
         for (int i = 0; i < words.Count; i++)
-            _ids[words[i] ?? throw new ArgumentException($"dictionary word {i} is null", nameof(words))] = i + 1;
+            _ids[words[i] ?? throw Guard.Argument(nameof(words), "hold no null word", $"word {i} is null")] = i + 1;
         DictionarySize = words.Count;
         MaxWords = maxWords;
     }
@@ -70,7 +71,7 @@ public sealed class S3DWordTokenizer
         ArgumentNullException.ThrowIfNull(sentences);
         var flat = new long[sentences.Count * MaxWords];
         for (int b = 0; b < sentences.Count; b++)
-            Encode(sentences[b] ?? throw new ArgumentException($"sentence {b} is null", nameof(sentences)))
+            Encode(sentences[b] ?? throw Guard.Argument(nameof(sentences), "hold no null sentence", $"sentence {b} is null"))
                 .CopyTo(flat, b * MaxWords);
         return tensor(flat, new long[] { sentences.Count, MaxWords }, ScalarType.Int64);
     }

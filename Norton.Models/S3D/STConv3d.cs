@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -24,12 +25,15 @@ public sealed class STConv3d : nn.Module<Tensor, Tensor>
     /// <param name="stride">Stride (T, H, W); the separable form splits it as (1,s,s) then (s,1,1).</param>
     /// <param name="padding">Zero padding (T, H, W); the separable form splits it as (0,p,p) then (p,0,0).</param>
     /// <param name="separable">Factorise the kernel into spatial then temporal convs.</param>
+    /// <param name="device">Where the parameters live (<c>torch.META</c> builds the structure without storage).</param>
+    /// <param name="dtype">The parameters' dtype (null: TorchSharp's default, float32), as in TorchSharp's own modules.</param>
     public STConv3d(long inputDim, long outputDim, (long T, long H, long W) kernelSize,
-        (long T, long H, long W)? stride = null, (long T, long H, long W)? padding = null, bool separable = false)
+        (long T, long H, long W)? stride = null, (long T, long H, long W)? padding = null, bool separable = false,
+        Device? device = null, ScalarType? dtype = null)
         : base(nameof(STConv3d))
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(inputDim, 1, nameof(inputDim));
-        ArgumentOutOfRangeException.ThrowIfLessThan(outputDim, 1, nameof(outputDim));
+        Guard.Positive(inputDim, nameof(inputDim));
+        Guard.Positive(outputDim, nameof(outputDim));
         var s = stride ?? (1, 1, 1);
         var p = padding ?? (0, 0, 0);
         Separable = separable;
@@ -37,16 +41,16 @@ public sealed class STConv3d : nn.Module<Tensor, Tensor>
         {
             // The original only factorises kernels whose temporal size differs from 1 and treats H and W alike.
             if (kernelSize.T == 1 || kernelSize.H != kernelSize.W)
-                throw new ArgumentException($"separable STConv3d needs a kernel k×k×k with k > 1, got ({kernelSize.T},{kernelSize.H},{kernelSize.W})", nameof(kernelSize));
-            conv1 = nn.Conv3d(inputDim, outputDim, (1, kernelSize.H, kernelSize.W), stride: (1, s.H, s.W), padding: (0, p.H, p.W), bias: false);
-            bn1 = nn.BatchNorm3d(outputDim);
-            conv2 = nn.Conv3d(outputDim, outputDim, (kernelSize.T, 1, 1), stride: (s.T, 1, 1), padding: (p.T, 0, 0), bias: false);
-            bn2 = nn.BatchNorm3d(outputDim);
+                throw Guard.Argument(nameof(kernelSize), "be k×k×k with k > 1 in the separable form", $"is ({kernelSize.T},{kernelSize.H},{kernelSize.W})");
+            conv1 = nn.Conv3d(inputDim, outputDim, (1, kernelSize.H, kernelSize.W), stride: (1, s.H, s.W), padding: (0, p.H, p.W), bias: false, device: device, dtype: dtype);
+            bn1 = nn.BatchNorm3d(outputDim, device: device, dtype: dtype);
+            conv2 = nn.Conv3d(outputDim, outputDim, (kernelSize.T, 1, 1), stride: (s.T, 1, 1), padding: (p.T, 0, 0), bias: false, device: device, dtype: dtype);
+            bn2 = nn.BatchNorm3d(outputDim, device: device, dtype: dtype);
         }
         else
         {
-            conv1 = nn.Conv3d(inputDim, outputDim, kernelSize, stride: s, padding: p, bias: false);
-            bn1 = nn.BatchNorm3d(outputDim);
+            conv1 = nn.Conv3d(inputDim, outputDim, kernelSize, stride: s, padding: p, bias: false, device: device, dtype: dtype);
+            bn1 = nn.BatchNorm3d(outputDim, device: device, dtype: dtype);
         }
         RegisterComponents();
     }

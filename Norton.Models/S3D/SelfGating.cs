@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,11 +16,13 @@ public sealed class SelfGating : nn.Module<Tensor, Tensor>
 
     /// <summary>Creates the gate for <paramref name="inputDim"/> channels.</summary>
     /// <param name="inputDim">Channel count C of the (N, C, T, H, W) maps it gates.</param>
-    public SelfGating(long inputDim) : base(nameof(SelfGating))
+    /// <param name="device">Where the parameters live (<c>torch.META</c> builds the structure without storage).</param>
+    /// <param name="dtype">The parameters' dtype (null: TorchSharp's default, float32), as in TorchSharp's own modules.</param>
+    public SelfGating(long inputDim, Device? device = null, ScalarType? dtype = null) : base(nameof(SelfGating))
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(inputDim, 1, nameof(inputDim));
+        Guard.Positive(inputDim, nameof(inputDim));
         InputDim = inputDim;
-        fc = nn.Linear(inputDim, inputDim);
+        fc = nn.Linear(inputDim, inputDim, device: device, dtype: dtype);
         RegisterComponents();
     }
 

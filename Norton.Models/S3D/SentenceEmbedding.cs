@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using System.Collections;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -32,16 +33,19 @@ public sealed class SentenceEmbedding : nn.Module<Tensor, Tensor>
     /// <param name="embeddingDim">Width of the output (<c>embd_dim</c>, 512).</param>
     /// <param name="wordEmbeddingDim">Width of a word vector (300).</param>
     /// <param name="outputDim">Width of fc1 (<c>output_dim</c>, 2048).</param>
-    public SentenceEmbedding(long numEmbeddings = 66250, long embeddingDim = 512, long wordEmbeddingDim = 300, long outputDim = 2048)
+    /// <param name="device">Where the parameters live (<c>torch.META</c> builds the structure without storage).</param>
+    /// <param name="dtype">The parameters' dtype (null: TorchSharp's default, float32), as in TorchSharp's own modules.</param>
+    public SentenceEmbedding(long numEmbeddings = 66250, long embeddingDim = 512, long wordEmbeddingDim = 300, long outputDim = 2048,
+        Device? device = null, ScalarType? dtype = null)
         : base(nameof(SentenceEmbedding))
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(numEmbeddings, 1, nameof(numEmbeddings));
-        ArgumentOutOfRangeException.ThrowIfLessThan(embeddingDim, 1, nameof(embeddingDim));
-        ArgumentOutOfRangeException.ThrowIfLessThan(wordEmbeddingDim, 1, nameof(wordEmbeddingDim));
-        ArgumentOutOfRangeException.ThrowIfLessThan(outputDim, 1, nameof(outputDim));
-        word_embd = nn.Embedding(numEmbeddings, wordEmbeddingDim);
-        fc1 = nn.Linear(wordEmbeddingDim, outputDim);
-        fc2 = nn.Linear(outputDim, embeddingDim);
+        Guard.Positive(numEmbeddings, nameof(numEmbeddings));
+        Guard.Positive(embeddingDim, nameof(embeddingDim));
+        Guard.Positive(wordEmbeddingDim, nameof(wordEmbeddingDim));
+        Guard.Positive(outputDim, nameof(outputDim));
+        word_embd = nn.Embedding(numEmbeddings, wordEmbeddingDim, device: device, dtype: dtype);
+        fc1 = nn.Linear(wordEmbeddingDim, outputDim, device: device, dtype: dtype);
+        fc2 = nn.Linear(outputDim, embeddingDim, device: device, dtype: dtype);
         NumEmbeddings = numEmbeddings;
         EmbeddingDim = embeddingDim;
         RegisterComponents();
@@ -118,12 +122,11 @@ public sealed class SentenceEmbedding : nn.Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.dim() != 2 || input.shape[1] < 1)
-            throw new ArgumentException($"word ids must be a (B, L) tensor with L >= 1, got shape [{string.Join(", ", input.shape)}]", nameof(input));
-        if (input.dtype != ScalarType.Int64)
-            throw new ArgumentException($"word ids must be int64, got {input.dtype}", nameof(input));
+            throw Guard.Argument(nameof(input), "be a (B, L) tensor of word ids with L >= 1", $"has shape {Guard.Shape(input)}");
+        Guard.DType(input, ScalarType.Int64, nameof(input));
         if (input.numel() == 0) return;
         long min = input.min().item<long>(), max = input.max().item<long>();
         if (min < 0 || max >= NumEmbeddings)
-            throw new ArgumentException($"word ids must lie in [0, {NumEmbeddings}), got values from {min} to {max}", nameof(input));
+            throw Guard.Argument(nameof(input), $"hold word ids in [0, {NumEmbeddings})", $"holds values from {min} to {max}");
     }
 }

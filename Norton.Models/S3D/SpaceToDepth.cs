@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,10 +18,10 @@ public static class SpaceToDepth
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.dim() != 5)
-            throw new ArgumentException($"expected a rank-5 (N, C, T, H, W) tensor, got shape [{string.Join(", ", input.shape)}]", nameof(input));
+            throw Guard.Argument(nameof(input), "be a rank-5 (N, C, T, H, W) tensor", $"has shape {Guard.Shape(input)}");
         long n = input.shape[0], c = input.shape[1], t = input.shape[2], h = input.shape[3], w = input.shape[4];
         if (t % 2 != 0 || h % 2 != 0 || w % 2 != 0)
-            throw new ArgumentException($"space-to-depth needs even T, H and W, got T={t}, H={h}, W={w}", nameof(input));
+            throw Guard.Argument(nameof(input), "have even T, H and W (space-to-depth)", $"has T={t}, H={h}, W={w}");
         using var scope = NewDisposeScope();
         // The block offsets (dt, dh, dw) go in front of the channel: that fixes the channel order the weights expect.
         return input.reshape(n, c, t / 2, 2, h / 2, 2, w / 2, 2)

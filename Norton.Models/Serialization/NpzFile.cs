@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 namespace Norton.Models.Serialization;
 
 /// <summary>
@@ -15,7 +16,7 @@ public static class NpzFile
     public static Dictionary<string, NumpyArray> Read(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"npz file '{path}' does not exist.", path);
+        Guard.FileExists(path, "npz file");
         using var stream = File.OpenRead(path);
         return Read(stream, path);
     }
@@ -25,7 +26,7 @@ public static class NpzFile
     public static Dictionary<string, NumpyArray> Read(Stream stream, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanSeek) throw new ArgumentException("the stream must be seekable.", nameof(stream));
+        if (!stream.CanSeek) throw Guard.Argument(nameof(stream), "be seekable", "CanSeek is false");
         try
         {
             var zip = ZipStore.Open(stream, sourceName);

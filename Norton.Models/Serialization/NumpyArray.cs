@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using System.Runtime.InteropServices;
 using System.Text;
 using static TorchSharp.torch;
@@ -25,10 +26,10 @@ public sealed class NumpyArray
         ArgumentNullException.ThrowIfNull(dtype);
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(bytes);
-        if (dtype.Kind == 'O') throw new ArgumentException("object arrays hold items, not bytes.", nameof(dtype));
-        long count = CountOf(shape) ?? throw new ArgumentException("negative or overflowing shape.", nameof(shape));
+        if (dtype.Kind == 'O') throw Guard.Argument(nameof(dtype), "not be an object dtype (object arrays hold items, not bytes)", "its kind is 'O'");
+        long count = CountOf(shape) ?? throw Guard.Argument(nameof(shape), "have non-negative sizes whose product fits a long", $"is ({string.Join(", ", shape.ToArray())})");
         if (checked(count * dtype.ItemSize) != bytes.Length)
-            throw new ArgumentException($"shape ({string.Join(", ", shape)}) of {dtype} needs {count * dtype.ItemSize} bytes, got {bytes.Length}.", nameof(bytes));
+            throw Guard.Argument(nameof(bytes), $"hold the {count * dtype.ItemSize} bytes of shape ({string.Join(", ", shape.ToArray())}) of {dtype}", $"holds {bytes.Length}");
         SetContents(dtype, shape.ToArray(), bytes, null);
     }
 

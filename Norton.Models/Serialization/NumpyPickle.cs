@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 namespace Norton.Models.Serialization;
 
 /// <summary>
@@ -17,7 +18,7 @@ public static class NumpyPickle
     public static object? Load(string path, PickleReaderOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Pickle file '{path}' does not exist.", path);
+        Guard.FileExists(path, "pickle file");
         using var stream = File.OpenRead(path);
         return Load(stream, path, options);
     }

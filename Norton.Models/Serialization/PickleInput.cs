@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using System.Buffers.Binary;
 
 namespace Norton.Models.Serialization;
@@ -14,7 +15,7 @@ internal sealed class PickleInput
 
     public PickleInput(Stream stream, string source)
     {
-        if (!stream.CanSeek) throw new ArgumentException("the stream must be seekable.", nameof(stream));
+        if (!stream.CanSeek) throw Guard.Argument(nameof(stream), "be seekable", "CanSeek is false");
         _stream = stream;
         _end = stream.Length;
         Source = source;

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using static TorchSharp.torch;
 
 namespace Norton.Models.Serialization;
@@ -44,7 +45,7 @@ public static class PickleReader
     public static object? ReadFile(string path, PickleReaderOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Pickle file '{path}' does not exist.", path);
+        Guard.FileExists(path, "pickle file");
         using var stream = File.OpenRead(path);
         return Read(stream, options, path);
     }

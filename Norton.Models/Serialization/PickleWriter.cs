@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using System.Buffers.Binary;
 using System.Collections;
 using System.Numerics;
@@ -39,7 +40,7 @@ public static class PickleWriter
 
     private static void WriteValue(Stream s, object? value, int depth)
     {
-        if (depth > 1000) throw new ArgumentException("nesting deeper than 1000 (a cycle?).", nameof(value));
+        if (depth > 1000) throw Guard.Argument(nameof(value), "nest at most 1000 levels deep", "nests deeper (a cycle?)");
         switch (value)
         {
             case null: s.WriteByte((byte)'N'); break;
@@ -88,7 +89,7 @@ public static class PickleWriter
                 s.WriteByte((byte)'e');
                 break;
             default:
-                throw new ArgumentException($"cannot pickle a {value.GetType().Name}; only plain data is written.", nameof(value));
+                throw Guard.Argument(nameof(value), "hold only plain data (what the pickle writer writes)", $"holds a {value.GetType().Name}");
         }
     }
 
@@ -107,7 +108,7 @@ public static class PickleWriter
     private static void WriteBig(Stream s, BigInteger v)
     {
         var bytes = v.ToByteArray(isUnsigned: false, isBigEndian: false);
-        if (bytes.Length > 255) throw new ArgumentException("integers longer than 255 bytes are not written.", nameof(v));
+        if (bytes.Length > 255) throw Guard.Argument(nameof(v), "fit in 255 bytes (longer integers are not written)", $"needs {bytes.Length}");
         s.Write([0x8a, (byte)bytes.Length]);
         s.Write(bytes);
     }

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using System.Buffers.Binary;
 using System.Text.Json;
 using static TorchSharp.torch;
@@ -18,7 +19,7 @@ public static class SafetensorsFile
     public static Dictionary<string, Tensor> Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Safetensors file '{path}' does not exist.", path);
+        Guard.FileExists(path, "safetensors file");
         using var stream = File.OpenRead(path);
         return Load(stream, path);
     }

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using System.Numerics;
 using static TorchSharp.torch;
 
@@ -22,7 +23,7 @@ public static class TorchCheckpointFile
     public static TorchCheckpoint Load(string path, PickleReaderOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint file '{path}' does not exist.", path);
+        Guard.FileExists(path, "checkpoint file");
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         return Load(stream, path, options);
     }
@@ -32,7 +33,7 @@ public static class TorchCheckpointFile
     public static TorchCheckpoint Load(Stream stream, string sourceName, PickleReaderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanSeek) throw new ArgumentException("the stream must be seekable.", nameof(stream));
+        if (!stream.CanSeek) throw Guard.Argument(nameof(stream), "be seekable", "CanSeek is false");
         var head = new byte[4];
         stream.Position = 0;
         int got = stream.ReadAtLeast(head, 4, throwOnEndOfStream: false);

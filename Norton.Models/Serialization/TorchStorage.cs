@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using static TorchSharp.torch;
 
 namespace Norton.Models.Serialization;
@@ -27,7 +28,7 @@ internal sealed class TorchStorage(Tensor data, string key)
         ScalarType.Int32 or ScalarType.Float32 => 4,
         ScalarType.Int64 or ScalarType.Float64 or ScalarType.ComplexFloat32 => 8,
         ScalarType.ComplexFloat64 => 16,
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "not a storage type"),
+        _ => throw Guard.OutOfRange(nameof(type), type, "be a storage type"),
     };
 
     /// <summary>The element type of a storage class such as <c>torch.FloatStorage</c>; null for others.</summary>

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using System.Text;
 using Microsoft.ML.Tokenizers;
 
@@ -58,14 +59,14 @@ public sealed class BertWordPieceTokenizer
         while (reader.ReadLine() is { } line) lines.Add(line);
         string[] tokens = lines.ToArray();
         if (tokens.Length == 0)
-            throw new ArgumentException("expected a vocab.txt with one token per line, got an empty stream", nameof(vocabulary));
+            throw Guard.Argument(nameof(vocabulary), "be a vocab.txt with one token per line", "is an empty stream");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int id = 0; id < tokens.Length; id++)
             if (!seen.Add(tokens[id]))
-                throw new ArgumentException($"expected distinct tokens, got '{tokens[id]}' again at id {id} (line {id + 1})", nameof(vocabulary));
+                throw Guard.Argument(nameof(vocabulary), "hold distinct tokens", $"holds '{tokens[id]}' again at id {id} (line {id + 1})");
         foreach (string special in SpecialTokens)
             if (!seen.Contains(special))
-                throw new ArgumentException($"expected the special token {special} in the vocabulary of {tokens.Length} tokens, it is missing", nameof(vocabulary));
+                throw Guard.Argument(nameof(vocabulary), $"hold the special token {special}", $"its {tokens.Length} tokens lack it");
 
         var options = new BertOptions
         {
@@ -137,7 +138,7 @@ public sealed class BertWordPieceTokenizer
     public string IdToToken(int id)
     {
         if ((uint)id >= (uint)_vocabulary.Length)
-            throw new ArgumentOutOfRangeException(nameof(id), id, $"expected a token id in [0, {_vocabulary.Length}), got {id}");
+            throw Guard.OutOfRange(nameof(id), id, $"be a token id in [0, {_vocabulary.Length})");
         return _vocabulary[id];
     }
 
@@ -169,7 +170,7 @@ public sealed class BertWordPieceTokenizer
         foreach (long id in ids)
         {
             if (id < 0 || id >= _vocabulary.Length)
-                throw new ArgumentOutOfRangeException(nameof(ids), id, $"expected token ids in [0, {_vocabulary.Length}), got {id} at position {index}");
+                throw Guard.OutOfRange(nameof(ids), id, $"hold token ids in [0, {_vocabulary.Length})", $"holds {id} at position {index}");
             index++;
             string token = _vocabulary[id];
             if (skipSpecialTokens && _specialIds.ContainsKey(token)) continue;

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -31,10 +32,11 @@ public sealed class CaptionSequenceBuilder
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         if (maxVideoLength < 0)
-            throw new ArgumentOutOfRangeException(nameof(maxVideoLength), maxVideoLength, $"expected max_video_len >= 0, got {maxVideoLength}");
+            throw Guard.OutOfRange(nameof(maxVideoLength), maxVideoLength, "be >= 0 (max_video_len)");
         if ((long)maxLength - maxVideoLength < 3)
-            throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength,
-                $"expected max_len - max_video_len >= 3 (room for [CLS], the video [SEP] and the closing [SEP]), got max_len {maxLength} - max_video_len {maxVideoLength} = {(long)maxLength - maxVideoLength}");
+            throw Guard.OutOfRange(nameof(maxLength), maxLength,
+                "leave max_len - max_video_len >= 3 (room for [CLS], the video [SEP] and the closing [SEP])",
+                $"max_len {maxLength} - max_video_len {maxVideoLength} = {(long)maxLength - maxVideoLength}");
         _tokenizer = tokenizer;
         MaxVideoLength = maxVideoLength;
         MaxLength = maxLength;
@@ -92,7 +94,7 @@ public sealed class CaptionSequenceBuilder
         var ids = new IReadOnlyList<int>[captions.Count];
         for (int b = 0; b < captions.Count; b++)
             ids[b] = _tokenizer.EncodeToIds(captions[b]
-                ?? throw new ArgumentException($"expected a caption text at index {b} of {captions.Count}, got null", nameof(captions)));
+                ?? throw Guard.Argument(nameof(captions), "hold no null caption", $"caption {b} of {captions.Count} is null"));
         return BuildFromIds(ids, device);
     }
 
@@ -107,7 +109,7 @@ public sealed class CaptionSequenceBuilder
     public (Tensor Caps, Tensor Cmasks) BuildDummy(int batchSize, Device? device = null)
     {
         if (batchSize < 0)
-            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, $"expected a batch size >= 0, got {batchSize}");
+            throw Guard.OutOfRange(nameof(batchSize), batchSize, "be >= 0");
         var caps = new long[batchSize * 4];
         var cmasks = new bool[batchSize * 4];
         for (int b = 0; b < batchSize; b++)
@@ -130,7 +132,7 @@ public sealed class CaptionSequenceBuilder
         for (int b = 0; b < rows.Count; b++)
         {
             IReadOnlyList<int> ids = rows[b]
-                ?? throw new ArgumentNullException(argument, $"expected word ids for caption {b} of {rows.Count}, got null");
+                ?? throw new ArgumentNullException(argument, Guard.Message(argument, "hold word ids for every caption", $"caption {b} of {rows.Count} is null"));
             int n = Math.Min(ids.Count, MaxWordTokens);
             int row = b * length;
             caps.AsSpan(row, length).Fill(_tokenizer.PaddingTokenId);
@@ -140,8 +142,8 @@ public sealed class CaptionSequenceBuilder
             {
                 int id = ids[i];
                 if ((uint)id >= (uint)_tokenizer.VocabularySize)
-                    throw new ArgumentOutOfRangeException(argument, id,
-                        $"expected word ids in [0, {_tokenizer.VocabularySize}), got {id} at position {i} of caption {b} (strip the -1 padding of stored caption arrays first)");
+                    throw Guard.OutOfRange(argument, id, $"hold word ids in [0, {_tokenizer.VocabularySize}) (strip the -1 padding of stored caption arrays first)",
+                        $"holds {id} at position {i} of caption {b}");
                 caps[row + 2 + i] = id;
             }
             caps[row + 2 + n] = _tokenizer.SeparatorTokenId;

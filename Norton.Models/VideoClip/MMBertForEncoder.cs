@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using Norton.Models.Bert;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -16,11 +17,11 @@ public sealed class MMBertForEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor,
 #pragma warning restore IDE1006
 
     /// <summary>Builds the video tower for <paramref name="config"/> (<see cref="VideoClipConfig.Video"/> sizes).</summary>
-    public MMBertForEncoder(VideoClipConfig config, Device? device = null) : base(nameof(MMBertForEncoder))
+    public MMBertForEncoder(VideoClipConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(MMBertForEncoder))
     {
         Config = config ?? throw new ArgumentNullException(nameof(config));
-        videomlp = new VideoTokenMLP(config.InputDim, config.Video.HiddenSize, config.VideoMlpLayerNormEps, device);
-        bert = new MMBertModel(config.Video, config.MaxVideoLen, device);
+        videomlp = new VideoTokenMLP(config.InputDim, config.Video.HiddenSize, config.VideoMlpLayerNormEps, device, dtype);
+        bert = new MMBertModel(config.Video, config.MaxVideoLen, device, dtype);
         RegisterComponents();
     }
 
@@ -44,18 +45,24 @@ public sealed class MMBertForEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor,
     /// <exception cref="ArgumentException">Wrong shapes or dtypes, feature width ≠ InputDim, Tv &gt; MaxVideoLen, ids
     /// outside the vocabulary.</exception>
     public override BertModelOutput forward(Tensor vfeats, Tensor vmasks, Tensor caps, Tensor cmasks) =>
-        Encode(vfeats, vmasks, caps, cmasks, false);
+        forward(vfeats, vmasks, caps, cmasks, diagnostics: false);
 
-    /// <summary>As <see cref="forward"/>; with <paramref name="outputHiddenStates"/> also the embedding output and
-    /// every layer's output.</summary>
-    public BertModelOutput Encode(Tensor vfeats, Tensor vmasks, Tensor caps, Tensor cmasks, bool outputHiddenStates)
+    /// <summary>As <see cref="forward(Tensor, Tensor, Tensor, Tensor)"/>; with <paramref name="diagnostics"/> also the
+    /// embedding output and every layer's output in <see cref="BertModelOutput.HiddenStates"/>.</summary>
+    /// <param name="vfeats">(B, Tv, InputDim) float features, Tv ≤ <see cref="VideoClipConfig.MaxVideoLen"/>.</param>
+    /// <param name="vmasks">(B, Tv) bool, true on valid seconds.</param>
+    /// <param name="caps">(B, Lc ≥ 2) int64 caption ids in the <c>[CLS] [SEP] w… [SEP] [PAD]…</c> layout.</param>
+    /// <param name="cmasks">(B, Lc) bool.</param>
+    /// <param name="diagnostics">Keep the intermediate hidden states.</param>
+    /// <exception cref="ArgumentException">As <see cref="forward(Tensor, Tensor, Tensor, Tensor)"/>.</exception>
+    public BertModelOutput forward(Tensor vfeats, Tensor vmasks, Tensor caps, Tensor cmasks, bool diagnostics)
     {
         Check(vfeats, vmasks, caps, cmasks);
         using var scope = NewDisposeScope();
         var clsSep = caps.narrow(1, 0, 2);
         var mask = BuildAttentionMask(vmasks, cmasks);
         var tokens = videomlp.forward(vfeats);
-        var result = bert.Encode(clsSep, tokens, mask, outputHiddenStates);
+        var result = bert.forward(clsSep, tokens, mask, diagnostics);
         result.LastHiddenState.MoveToOuterDisposeScope();
         result.PoolerOutput.MoveToOuterDisposeScope();
         foreach (var h in result.HiddenStates) h.MoveToOuterDisposeScope();
@@ -75,14 +82,13 @@ public sealed class MMBertForEncoder : nn.Module<Tensor, Tensor, Tensor, Tensor,
         InputChecks.Features(vfeats, Config.InputDim, nameof(vfeats));
         long tv = vfeats.shape[1];
         if (tv > Config.MaxVideoLen)
-            throw new ArgumentException(
-                $"vfeats has {tv} video slots but the tower was built for at most maxVideoLen = {Config.MaxVideoLen} (the [SEP] position maxVideoLen+1 would collide with a frame); got shape {InputChecks.Shape(vfeats)}.",
-                nameof(vfeats));
+            throw Guard.Argument(nameof(vfeats), $"have at most maxVideoLen = {Config.MaxVideoLen} slots (the [SEP] position maxVideoLen+1 would collide with a frame)",
+                $"has {tv} video slots (shape {Guard.Shape(vfeats)})");
         InputChecks.Mask(vmasks, [vfeats.shape[0], tv], nameof(vmasks));
         InputChecks.TokenIds(caps, Config.Video.VocabSize, nameof(caps));
         InputChecks.SameBatch(vfeats, nameof(vfeats), caps, nameof(caps));
         if (caps.shape[1] < 2)
-            throw new ArgumentException($"caps must hold at least [CLS] and [SEP] (Lc ≥ 2); got shape {InputChecks.Shape(caps)}.", nameof(caps));
+            throw Guard.Argument(nameof(caps), "hold at least [CLS] and [SEP] (Lc ≥ 2)", $"has shape {Guard.Shape(caps)}");
         InputChecks.Mask(cmasks, caps.shape, nameof(cmasks));
     }
 }

@@ -1,4 +1,5 @@
 using Norton.Core;
+using Norton.Core.Validation;
 using Norton.Models.Bert;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -22,16 +23,17 @@ public sealed class MMBertModel : nn.Module<Tensor, Tensor, Tensor, BertModelOut
     /// <param name="config">BERT sizes.</param>
     /// <param name="maxVideoLen">Fixes the [SEP] position (<c>maxVideoLen+1</c>) whatever the actual number of slots.</param>
     /// <param name="device">Where the weights live.</param>
-    public MMBertModel(BertConfig config, int maxVideoLen, Device? device = null) : base(nameof(MMBertModel))
+    /// <param name="dtype">The parameters' dtype (null: TorchSharp's default, float32), as in TorchSharp's own modules.</param>
+    public MMBertModel(BertConfig config, int maxVideoLen, Device? device = null, ScalarType? dtype = null) : base(nameof(MMBertModel))
     {
         Config = config ?? throw new ArgumentNullException(nameof(config));
         if (maxVideoLen <= 0 || maxVideoLen + 2 > config.MaxPositionEmbeddings)
-            throw new ArgumentOutOfRangeException(nameof(maxVideoLen), maxVideoLen,
-                $"maxVideoLen+1 must be a row of the {config.MaxPositionEmbeddings}-row position table.");
+            throw Guard.OutOfRange(nameof(maxVideoLen), maxVideoLen,
+                $"lie in [1, {config.MaxPositionEmbeddings - 2}] (maxVideoLen+1 is a row of the {config.MaxPositionEmbeddings}-row position table)");
         MaxVideoLen = maxVideoLen;
-        embeddings = new BertEmbeddings(config, device);
-        encoder = new BertEncoder(config, device);
-        pooler = new BertPooler(config, device);
+        embeddings = new BertEmbeddings(config, device, dtype);
+        encoder = new BertEncoder(config, device, dtype);
+        pooler = new BertPooler(config, device, dtype);
         RegisterComponents();
     }
 
@@ -49,11 +51,16 @@ public sealed class MMBertModel : nn.Module<Tensor, Tensor, Tensor, BertModelOut
     /// <param name="videoTokens">(B, Tv, D) video MLP output, Tv ≤ <see cref="MaxVideoLen"/>.</param>
     /// <param name="attentionMask">(B, Tv+2) key mask.</param>
     public override BertModelOutput forward(Tensor clsSepIds, Tensor videoTokens, Tensor attentionMask) =>
-        Encode(clsSepIds, videoTokens, attentionMask, false);
+        forward(clsSepIds, videoTokens, attentionMask, diagnostics: false);
 
-    /// <summary>As <see cref="forward"/>; optionally returns the embedding output and every layer's output.</summary>
+    /// <summary>As <see cref="forward(Tensor, Tensor, Tensor)"/>; with <paramref name="diagnostics"/> also returns the
+    /// embedding output and every layer's output in <see cref="BertModelOutput.HiddenStates"/>.</summary>
+    /// <param name="clsSepIds">(B, 2) int64: the [CLS] and [SEP] ids (<c>caps[:, :2]</c>).</param>
+    /// <param name="videoTokens">(B, Tv, D) video MLP output, Tv ≤ <see cref="MaxVideoLen"/>.</param>
+    /// <param name="attentionMask">(B, Tv+2) key mask.</param>
+    /// <param name="diagnostics">Keep the intermediate hidden states.</param>
     /// <remarks>Arguments are checked by <see cref="MMBertForEncoder"/>; this module assumes consistent shapes.</remarks>
-    public BertModelOutput Encode(Tensor clsSepIds, Tensor videoTokens, Tensor attentionMask, bool outputHiddenStates)
+    public BertModelOutput forward(Tensor clsSepIds, Tensor videoTokens, Tensor attentionMask, bool diagnostics)
     {
         using var scope = NewDisposeScope();
         var words = embeddings.WordEmbeddings.forward(clsSepIds);                      // (B, 2, D)
@@ -63,8 +70,8 @@ public sealed class MMBertModel : nn.Module<Tensor, Tensor, Tensor, BertModelOut
         var bias = AttentionMask.Extend(attentionMask, sequence.dtype);
 
         var hidden = new List<Tensor>();
-        if (outputHiddenStates) hidden.Add(embedded.alias());
-        var last = encoder.Run(embedded, bias, outputHiddenStates ? hidden : null);
+        if (diagnostics) hidden.Add(embedded.alias());
+        var last = encoder.Run(embedded, bias, diagnostics ? hidden : null);
         var pooled = pooler.forward(last);
         last.MoveToOuterDisposeScope();
         pooled.MoveToOuterDisposeScope();

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using Norton.Models.Bert;
 
 namespace Norton.Models.VideoClip;
@@ -18,17 +19,15 @@ public sealed record VideoClipConfig
     /// position <c>maxVideoLen+1</c>.</exception>
     public VideoClipConfig(BertConfig video, BertConfig text, int maxVideoLen, int inputDim = 512, double videoMlpLayerNormEps = 1e-5)
     {
-        Video = video ?? throw new ArgumentNullException(nameof(video));
-        Text = text ?? throw new ArgumentNullException(nameof(text));
-        if (maxVideoLen <= 0)
-            throw new ArgumentOutOfRangeException(nameof(maxVideoLen), maxVideoLen, "maxVideoLen must be positive.");
+        Video = Guard.NotNull(video, nameof(video));
+        Text = Guard.NotNull(text, nameof(text));
+        Guard.Positive(maxVideoLen, nameof(maxVideoLen));
         if (maxVideoLen + 2 > video.MaxPositionEmbeddings)
-            throw new ArgumentOutOfRangeException(nameof(maxVideoLen), maxVideoLen,
-                $"the video [SEP] takes position maxVideoLen+1 = {maxVideoLen + 1}, but the video position table has only {video.MaxPositionEmbeddings} rows.");
-        if (inputDim <= 0)
-            throw new ArgumentOutOfRangeException(nameof(inputDim), inputDim, "inputDim must be positive.");
-        if (!(videoMlpLayerNormEps > 0))
-            throw new ArgumentOutOfRangeException(nameof(videoMlpLayerNormEps), videoMlpLayerNormEps, "videoMlpLayerNormEps must be positive.");
+            throw Guard.OutOfRange(nameof(maxVideoLen), maxVideoLen,
+                $"leave the video [SEP] (position maxVideoLen+1 = {maxVideoLen + 1}) a row of the video position table",
+                $"that table has only {video.MaxPositionEmbeddings} rows");
+        Guard.Positive(inputDim, nameof(inputDim));
+        Guard.Positive(videoMlpLayerNormEps, nameof(videoMlpLayerNormEps));
         MaxVideoLen = maxVideoLen;
         InputDim = inputDim;
         VideoMlpLayerNormEps = videoMlpLayerNormEps;

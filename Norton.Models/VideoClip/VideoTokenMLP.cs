@@ -22,12 +22,13 @@ public sealed class VideoTokenMLP : nn.Module<Tensor, Tensor>
     /// <param name="hiddenSize">D.</param>
     /// <param name="layerNormEps">1e-5 in the original (PyTorch's default LayerNorm).</param>
     /// <param name="device">Where the weights live.</param>
-    public VideoTokenMLP(int inputDim, int hiddenSize, double layerNormEps, Device? device = null) : base(nameof(VideoTokenMLP))
+    /// <param name="dtype">The parameters' dtype (null: TorchSharp's default, float32), as in TorchSharp's own modules.</param>
+    public VideoTokenMLP(int inputDim, int hiddenSize, double layerNormEps, Device? device = null, ScalarType? dtype = null) : base(nameof(VideoTokenMLP))
     {
         InputDim = inputDim;
-        linear1 = nn.Linear(inputDim, hiddenSize, device: device);
-        LayerNorm = new Float32LayerNorm(hiddenSize, layerNormEps, device);
-        linear2 = nn.Linear(hiddenSize, hiddenSize, device: device);
+        linear1 = nn.Linear(inputDim, hiddenSize, device: device, dtype: dtype);
+        LayerNorm = new Float32LayerNorm(hiddenSize, layerNormEps, device, dtype);
+        linear2 = nn.Linear(hiddenSize, hiddenSize, device: device, dtype: dtype);
         RegisterComponents();
     }
 

@@ -14,7 +14,7 @@ var video = new VideoFeatures(pooledVideo, randn(clips, frames, dim));
 var text = new TextFeatures(randn(clips, dim), randn(clips, words, dim));
 
 using var loss = new NortonLoss();
-using var output = loss.Forward(video, text);
+using var output = loss.forward(video, text);
 output.Loss.backward();
 
 var grad = pooledVideo.grad!;

@@ -19,7 +19,7 @@ public sealed class RecomputationTests
         manual_seed(11);   // the same dropout masks in both runs
         using var output = model.forward(inputs.Caps, inputs.CapsMask, inputs.VideoFeatures, inputs.VideoMask);
         var (video, text) = output.ToLossInputs();
-        using var result = loss.Forward(video, text);
+        using var result = loss.forward(video, text);
         result.Loss.backward();
         return model.named_parameters().Where(p => p.parameter.grad is not null)
             .ToDictionary(p => p.name, p => p.parameter.grad!.detach().clone());

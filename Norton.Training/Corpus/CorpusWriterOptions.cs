@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 namespace Norton.Training.Corpus;
 
 /// <summary>How <see cref="CorpusWriter"/> lays a corpus out.</summary>
@@ -21,8 +22,8 @@ public sealed record CorpusWriterOptions
     {
         if (string.IsNullOrWhiteSpace(Split) || Split.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
             throw new ArgumentException($"'{Split}' is not a usable split name.", nameof(Split));
-        if (ShardSize < 1) throw new ArgumentOutOfRangeException(nameof(ShardSize), ShardSize, "must be positive.");
-        if (VocabularySize < 1) throw new ArgumentOutOfRangeException(nameof(VocabularySize), VocabularySize, "must be positive.");
+        if (ShardSize < 1) throw Guard.OutOfRange(nameof(ShardSize), ShardSize, "be > 0");
+        if (VocabularySize < 1) throw Guard.OutOfRange(nameof(VocabularySize), VocabularySize, "be > 0");
         return this;
     }
 }

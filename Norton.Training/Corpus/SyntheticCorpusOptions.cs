@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 namespace Norton.Training.Corpus;
 
 /// <summary>
@@ -49,16 +50,16 @@ public sealed record SyntheticCorpusOptions
     /// <exception cref="ArgumentOutOfRangeException">A setting out of range; the message names it.</exception>
     public SyntheticCorpusOptions Validate()
     {
-        if (FeatureDim < 1) throw new ArgumentOutOfRangeException(nameof(FeatureDim), FeatureDim, "must be positive.");
-        if (Steps < 1) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "must be positive.");
+        if (FeatureDim < 1) throw Guard.OutOfRange(nameof(FeatureDim), FeatureDim, "be > 0");
+        if (Steps < 1) throw Guard.OutOfRange(nameof(Steps), Steps, "be > 0");
         if (MinSeconds < 1 || MaxSeconds < MinSeconds)
             throw new ArgumentOutOfRangeException(nameof(MaxSeconds), MaxSeconds, $"need 1 <= MinSeconds ({MinSeconds}) <= MaxSeconds.");
         if (MinSegmentSeconds < 1 || MaxSegmentSeconds < MinSegmentSeconds)
             throw new ArgumentOutOfRangeException(nameof(MaxSegmentSeconds), MaxSegmentSeconds, $"need 1 <= MinSegmentSeconds ({MinSegmentSeconds}) <= MaxSegmentSeconds.");
         foreach (var (value, name) in new[] { (Shifted, nameof(Shifted)), (Irrelevant, nameof(Irrelevant)), (Background, nameof(Background)) })
-            if (!(value >= 0 && value <= 1)) throw new ArgumentOutOfRangeException(name, value, "must lie in [0, 1].");
-        if (!(FeatureNoise >= 0)) throw new ArgumentOutOfRangeException(nameof(FeatureNoise), FeatureNoise, "must be >= 0.");
-        if (SkipVideos < 0) throw new ArgumentOutOfRangeException(nameof(SkipVideos), SkipVideos, "cannot be negative.");
+            if (!(value >= 0 && value <= 1)) throw Guard.OutOfRange(name, value, "lie in [0, 1]");
+        if (!(FeatureNoise >= 0)) throw Guard.OutOfRange(nameof(FeatureNoise), FeatureNoise, "be >= 0");
+        if (SkipVideos < 0) throw Guard.OutOfRange(nameof(SkipVideos), SkipVideos, "be >= 0");
         Layout.Validate();
         return this;
     }

@@ -42,7 +42,7 @@ internal sealed record FramePreprocessing
     public (int Width, int Height) ScaledSize(int width, int height)
     {
         if (width < 1 || height < 1)
-            throw new ArgumentException($"a video size must be positive, got {width}x{height}");
+            throw new ArgumentException($"a video size must be positive, but got {width}x{height}");
         // Python's int(h * size / w) truncates a float quotient; long arithmetic gives the same for positive sizes.
         return height >= width
             ? (FrameSize, (int)((long)height * FrameSize / width))

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 namespace Norton.Training.Retrieval;
 
 /// <summary>Settings of <see cref="KMeans"/>.</summary>
@@ -22,10 +23,10 @@ public sealed record KMeansOptions
     /// <exception cref="ArgumentOutOfRangeException">A non-positive setting.</exception>
     public KMeansOptions Validate()
     {
-        if (Iterations < 1) throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, "must be positive.");
-        if (Restarts < 1) throw new ArgumentOutOfRangeException(nameof(Restarts), Restarts, "must be positive.");
-        if (SeedingSamplesPerCentroid < 1) throw new ArgumentOutOfRangeException(nameof(SeedingSamplesPerCentroid), SeedingSamplesPerCentroid, "must be positive.");
-        if (ChunkRows < 1) throw new ArgumentOutOfRangeException(nameof(ChunkRows), ChunkRows, "must be positive.");
+        if (Iterations < 1) throw Guard.OutOfRange(nameof(Iterations), Iterations, "be > 0");
+        if (Restarts < 1) throw Guard.OutOfRange(nameof(Restarts), Restarts, "be > 0");
+        if (SeedingSamplesPerCentroid < 1) throw Guard.OutOfRange(nameof(SeedingSamplesPerCentroid), SeedingSamplesPerCentroid, "be > 0");
+        if (ChunkRows < 1) throw Guard.OutOfRange(nameof(ChunkRows), ChunkRows, "be > 0");
         return this;
     }
 }

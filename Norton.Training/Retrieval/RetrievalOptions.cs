@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using Norton.Training.Sampling;
 
 namespace Norton.Training.Retrieval;
@@ -35,7 +36,7 @@ public sealed record RetrievalOptions
     {
         foreach (var (value, name) in new[] { (Centroids, nameof(Centroids)), (ExamplesPerCentroidToTrain, nameof(ExamplesPerCentroidToTrain)),
                      (Candidates, nameof(Candidates)), (VideosPerBatch, nameof(VideosPerBatch)), (VideosPerForward, nameof(VideosPerForward)) })
-            if (value < 1) throw new ArgumentOutOfRangeException(name, value, "must be positive.");
+            if (value < 1) throw Guard.OutOfRange(name, value, "be > 0");
         KMeans.Validate();
         Clips.Validate();
         return this;

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 namespace Norton.Training.Sampling;
 
 /// <summary>
@@ -53,20 +54,20 @@ public sealed record ClipSamplerOptions
         Positive(ClipsPerVideo, nameof(ClipsPerVideo));
         Positive(SampledMinLength, nameof(SampledMinLength));
         if (SampledMaxLength < SampledMinLength)
-            throw new ArgumentOutOfRangeException(nameof(SampledMaxLength), SampledMaxLength, $"must be >= {nameof(SampledMinLength)} ({SampledMinLength}).");
+            throw Guard.OutOfRange(nameof(SampledMaxLength), SampledMaxLength, $"be >= {nameof(SampledMinLength)} ({SampledMinLength})");
         Positive(SampledVideoMinLength, nameof(SampledVideoMinLength));
         if (SampledVideoMaxLength < SampledVideoMinLength)
-            throw new ArgumentOutOfRangeException(nameof(SampledVideoMaxLength), SampledVideoMaxLength, $"must be >= {nameof(SampledVideoMinLength)} ({SampledVideoMinLength}).");
+            throw Guard.OutOfRange(nameof(SampledVideoMaxLength), SampledVideoMaxLength, $"be >= {nameof(SampledVideoMinLength)} ({SampledVideoMinLength})");
         Positive(MaxVideoLength, nameof(MaxVideoLength));
         if (MaxWords < 1)
-            throw new ArgumentOutOfRangeException(nameof(MaxLength), MaxLength, $"must leave room for [CLS] [SEP] a word [SEP] after {MaxVideoLength} video slots.");
+            throw Guard.OutOfRange(nameof(MaxLength), MaxLength, $"leave room for [CLS] [SEP] a word [SEP] after {MaxVideoLength} video slots");
         if (!(MaxCaptionSpanSeconds > 0))
-            throw new ArgumentOutOfRangeException(nameof(MaxCaptionSpanSeconds), MaxCaptionSpanSeconds, "must be positive.");
+            throw Guard.OutOfRange(nameof(MaxCaptionSpanSeconds), MaxCaptionSpanSeconds, "be > 0");
         return this;
     }
 
     private static void Positive(int value, string name)
     {
-        if (value < 1) throw new ArgumentOutOfRangeException(name, value, "must be positive.");
+        if (value < 1) throw Guard.OutOfRange(name, value, "be > 0");
     }
 }

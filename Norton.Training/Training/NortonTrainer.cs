@@ -210,7 +210,7 @@ public sealed class NortonTrainer : IDisposable
                 using var inputs = BatchTensors.From(batch, Options.Model.InputDim, _device, _dtype);
                 using var output = Model.forward(inputs.Caps, inputs.CapsMask, inputs.VideoFeatures, inputs.VideoMask);
                 var (video, text) = output.ToLossInputs();
-                using var loss = Loss.Forward(video, text);
+                using var loss = Loss.forward(video, text);
                 sum += loss.Loss.item<float>();
             }
             return _world.Average(sum, count);
@@ -231,7 +231,7 @@ public sealed class NortonTrainer : IDisposable
         _optimizer.ZeroGrad();
         using var output = Model.forward(inputs.Caps, inputs.CapsMask, inputs.VideoFeatures, inputs.VideoMask);
         var (video, text) = output.ToLossInputs();
-        using var loss = Loss.Forward(video, text, diagnostics: log);
+        using var loss = Loss.forward(video, text, diagnostics: log);
         double scale = _scaler?.Scale ?? 1.0;
         if (_scaler is null)
         {

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using System.Globalization;
 using Norton.Models;
 using Norton.Training.Batching;
@@ -28,14 +29,14 @@ public sealed class SyntheticTrainingData : ITrainingData
     public SyntheticTrainingData(int videos, int validationVideos, int videosPerBatch, int clipsPerVideo,
         int textLength, int videoLength, int featureDim, int steps = 16)
     {
-        if (videosPerBatch <= 0) throw new ArgumentOutOfRangeException(nameof(videosPerBatch), videosPerBatch, "must be positive.");
-        if (videos < videosPerBatch) throw new ArgumentOutOfRangeException(nameof(videos), videos, $"must be at least videosPerBatch = {videosPerBatch}.");
-        if (validationVideos < 0) throw new ArgumentOutOfRangeException(nameof(validationVideos), validationVideos, "cannot be negative.");
-        if (clipsPerVideo <= 0) throw new ArgumentOutOfRangeException(nameof(clipsPerVideo), clipsPerVideo, "must be positive.");
-        if (textLength < 5) throw new ArgumentOutOfRangeException(nameof(textLength), textLength, "must be at least 5 ([CLS] [SEP] word word [SEP]).");
-        if (videoLength <= 1) throw new ArgumentOutOfRangeException(nameof(videoLength), videoLength, "must be at least 2.");
-        if (featureDim <= 0) throw new ArgumentOutOfRangeException(nameof(featureDim), featureDim, "must be positive.");
-        if (steps <= 0) throw new ArgumentOutOfRangeException(nameof(steps), steps, "must be positive.");
+        if (videosPerBatch <= 0) throw Guard.OutOfRange(nameof(videosPerBatch), videosPerBatch, "be > 0");
+        if (videos < videosPerBatch) throw Guard.OutOfRange(nameof(videos), videos, $"be at least videosPerBatch = {videosPerBatch}");
+        if (validationVideos < 0) throw Guard.OutOfRange(nameof(validationVideos), validationVideos, "be >= 0");
+        if (clipsPerVideo <= 0) throw Guard.OutOfRange(nameof(clipsPerVideo), clipsPerVideo, "be > 0");
+        if (textLength < 5) throw Guard.OutOfRange(nameof(textLength), textLength, "be at least 5 ([CLS] [SEP] word word [SEP])");
+        if (videoLength <= 1) throw Guard.OutOfRange(nameof(videoLength), videoLength, "be at least 2");
+        if (featureDim <= 0) throw Guard.OutOfRange(nameof(featureDim), featureDim, "be > 0");
+        if (steps <= 0) throw Guard.OutOfRange(nameof(steps), steps, "be > 0");
         Videos = videos;
         ValidationVideos = validationVideos;
         VideosPerBatch = videosPerBatch;

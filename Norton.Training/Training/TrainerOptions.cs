@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using Norton.Losses;
 using Norton.Models.VideoClip;
 
@@ -87,36 +88,36 @@ public sealed record TrainerOptions
     /// <exception cref="ArgumentException">An impossible value (negative lr, warm-up not below the total, clip_norm &lt;= 0, ...).</exception>
     public void Validate()
     {
-        if (Model is null) throw new ArgumentException("the model sizes are missing.", nameof(Model));
-        if (Loss is null) throw new ArgumentException("the loss options are missing.", nameof(Loss));
+        if (Model is null) throw Guard.Argument(nameof(Model), "give the model sizes", "is null");
+        if (Loss is null) throw Guard.Argument(nameof(Loss), "give the loss options", "is null");
         Loss.Validate();
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate))
-            throw new ArgumentException($"lr must be a positive finite number; got {LearningRate}.", nameof(LearningRate));
+            throw new ArgumentException($"lr must be a positive finite number, but got {LearningRate}.", nameof(LearningRate));
         if (TotalNumUpdate <= 0)
-            throw new ArgumentException($"total_num_update must be positive; got {TotalNumUpdate}.", nameof(TotalNumUpdate));
+            throw new ArgumentException($"total_num_update must be positive, but got {TotalNumUpdate}.", nameof(TotalNumUpdate));
         if (WarmupUpdates < 0 || WarmupUpdates >= TotalNumUpdate)
-            throw new ArgumentException($"warmup_updates must lie in [0, total_num_update = {TotalNumUpdate}); got {WarmupUpdates}.", nameof(WarmupUpdates));
+            throw new ArgumentException($"warmup_updates must lie in [0, total_num_update = {TotalNumUpdate}), but got {WarmupUpdates}.", nameof(WarmupUpdates));
         if (!(AdamBetas.Beta1 >= 0 && AdamBetas.Beta1 < 1) || !(AdamBetas.Beta2 >= 0 && AdamBetas.Beta2 < 1))
-            throw new ArgumentException($"adam_betas must both lie in [0, 1); got ({AdamBetas.Beta1}, {AdamBetas.Beta2}).", nameof(AdamBetas));
+            throw new ArgumentException($"adam_betas must both lie in [0, 1), but got ({AdamBetas.Beta1}, {AdamBetas.Beta2}).", nameof(AdamBetas));
         if (!(AdamEpsilon > 0) || !double.IsFinite(AdamEpsilon))
-            throw new ArgumentException($"adam_eps must be a positive finite number; got {AdamEpsilon}.", nameof(AdamEpsilon));
+            throw new ArgumentException($"adam_eps must be a positive finite number, but got {AdamEpsilon}.", nameof(AdamEpsilon));
         if (!(WeightDecay >= 0) || !double.IsFinite(WeightDecay))
-            throw new ArgumentException($"weight_decay must be a finite number >= 0; got {WeightDecay}.", nameof(WeightDecay));
+            throw new ArgumentException($"weight_decay must be a finite number >= 0, but got {WeightDecay}.", nameof(WeightDecay));
         if (!(ClipNorm > 0) || !double.IsFinite(ClipNorm))
-            throw new ArgumentException($"clip_norm must be a positive finite number; got {ClipNorm}.", nameof(ClipNorm));
+            throw new ArgumentException($"clip_norm must be a positive finite number, but got {ClipNorm}.", nameof(ClipNorm));
         if (MaxEpoch <= 0)
-            throw new ArgumentException($"max_epoch must be positive; got {MaxEpoch}.", nameof(MaxEpoch));
+            throw new ArgumentException($"max_epoch must be positive, but got {MaxEpoch}.", nameof(MaxEpoch));
         if (MaxUpdates is < 0)
-            throw new ArgumentException($"max_update must be >= 0; got {MaxUpdates}.", nameof(MaxUpdates));
+            throw new ArgumentException($"max_update must be >= 0, but got {MaxUpdates}.", nameof(MaxUpdates));
         if (RetrievalEpoch <= 0)
-            throw new ArgumentException($"retri_epoch must be positive; got {RetrievalEpoch}.", nameof(RetrievalEpoch));
+            throw new ArgumentException($"retri_epoch must be positive, but got {RetrievalEpoch}.", nameof(RetrievalEpoch));
         if (SaveIntervalUpdates < 0)
-            throw new ArgumentException($"save_interval_updates must be >= 0; got {SaveIntervalUpdates}.", nameof(SaveIntervalUpdates));
+            throw new ArgumentException($"save_interval_updates must be >= 0, but got {SaveIntervalUpdates}.", nameof(SaveIntervalUpdates));
         if (LogInterval <= 0)
-            throw new ArgumentException($"log_interval must be positive; got {LogInterval}.", nameof(LogInterval));
+            throw new ArgumentException($"log_interval must be positive, but got {LogInterval}.", nameof(LogInterval));
         if (string.IsNullOrWhiteSpace(OutputDirectory))
-            throw new ArgumentException("save_dir (the output folder) is empty.", nameof(OutputDirectory));
+            throw Guard.Argument("save_dir (the output folder)", "not be empty", "is empty", nameof(OutputDirectory));
         if (!Enum.IsDefined(Precision))
-            throw new ArgumentException($"unknown precision {(int)Precision}.", nameof(Precision));
+            throw Guard.Argument(nameof(Precision), "be a TrainingPrecision value", $"is {(int)Precision}");
     }
 }

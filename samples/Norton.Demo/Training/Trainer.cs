@@ -47,7 +47,7 @@ internal sealed class Trainer
                 var words = train.Words.index_select(0, videos).flatten(0, 1);
                 var (pooledVideo, frameTokens) = model.EncodeVideo(frames);
                 var (pooledText, wordTokens) = model.EncodeText(words);
-                using var output = loss.Forward(
+                using var output = loss.forward(
                     sequence ? new VideoFeatures(pooledVideo, frameTokens) : new VideoFeatures(pooledVideo),
                     sequence ? new TextFeatures(pooledText, wordTokens) : new TextFeatures(pooledText));
                 optimizer.ZeroGrad();
