@@ -47,7 +47,9 @@ public class SinkhornValidationTests
     {
         using var s = zeros(2, 3, 4);
         s[1, 2, 0] = tensor(bad, float32);
-        Throws<ArgumentException>(() => new TransportProblem(s), "scores", "finite", "[1, 2, 0]");
+        // Built without reading a value; the solve's value checks report it.
+        var problem = new TransportProblem(s);
+        Throws<ArgumentException>(() => Sinkhorn.Solve(problem, SinkhornOptions.Norton), "scores", "finite", "[1, 2, 0]");
     }
 
     [Theory]
@@ -86,7 +88,8 @@ public class SinkhornValidationTests
         using var s = randn(2, 3, 3);
         using var mask = ones(2, 3, dtype: ScalarType.Bool);
         mask[1] = tensor(false);
-        Throws<ArgumentException>(() => new TransportProblem(s, rowMask: mask), "rowMask", "problem 1");
+        Throws<ArgumentException>(() => Sinkhorn.Solve(new TransportProblem(s, rowMask: mask), SinkhornOptions.Norton), "rowMask", "problem 1");
+        Throws<ArgumentException>(() => Sinkhorn.Solve(new TransportProblem(s, columnMask: mask), SinkhornOptions.Norton), "columnMask", "problem 1");
     }
 
     [Fact]
@@ -95,9 +98,13 @@ public class SinkhornValidationTests
         using var s = randn(3, 3, dtype: float64);
         using var a = tensor(new[] { 0.5, 0.6, -0.1 });
         using var b = tensor(new[] { 1.0 / 3, 1.0 / 3, 1.0 / 3 });
-        Throws<ArgumentException>(() => Marginals.FromWeights(a, b), "rows", "non-negative", "-0.1");
+        Throws<ArgumentException>(() => Sinkhorn.Solve(new TransportProblem(s, Marginals.FromWeights(a, b)), SinkhornOptions.Norton), "rows", "non-negative", "-0.1");
         using var a2 = tensor(new[] { 0.5, 0.5, 0.5 });
-        Throws<ArgumentException>(() => new TransportProblem(s, Marginals.FromWeights(a2, b)), "marginals", "equal mass", "1.5");
+        Throws<ArgumentException>(() => Sinkhorn.Solve(new TransportProblem(s, Marginals.FromWeights(a2, b)), SinkhornOptions.Norton), "marginals", "equal mass", "1.5");
+        using var nan = tensor(new[] { 0.5, double.NaN, 0.5 });
+        Throws<ArgumentException>(() => Sinkhorn.Solve(new TransportProblem(s, Marginals.FromWeights(b, nan)), SinkhornOptions.Norton), "columns", "finite", "NaN");
+        using var logNan = tensor(new[] { 0.0, double.NaN, 0.0 });
+        Throws<ArgumentException>(() => Sinkhorn.Solve(new TransportProblem(s, Marginals.FromLogWeights(logNan, b.log())), SinkhornOptions.Norton), "logRows", "NaN or +infinity");
         using var wrong = tensor(new[] { 0.5, 0.5 });
         var ex = Assert.Throws<ArgumentException>(() => Sinkhorn.Solve(new TransportProblem(s, Marginals.FromWeights(wrong, wrong)), SinkhornOptions.Norton));
         Assert.Contains("[2]", ex.Message);

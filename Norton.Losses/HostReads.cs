@@ -1,26 +1,15 @@
-using static TorchSharp.torch;
-
 namespace Norton.Losses;
 
 /// <summary>
-/// The one way the losses copy tensor values to the host. Each call is one device-to-host transfer (a sync on a GPU);
-/// routing them through here keeps them few and lets the tests count them (docs/performance.md, "Host reads of the loss").
+/// The transfer counter of Norton.Core's read helper (<see cref="Norton.Core.Validation.HostReads"/>), which both the
+/// loss's value checks and the Sinkhorn solver go through, exposed to this package's tests: a count covers one whole
+/// loss call, solver included (docs/performance.md, "Host reads of the loss").
 /// </summary>
 internal static class HostReads
 {
-    [ThreadStatic] private static int _count;
-
     /// <summary>Transfers made on this thread since the last <see cref="Reset"/> (for tests).</summary>
-    internal static int Count => _count;
+    internal static int Count => Norton.Core.Validation.HostReads.Count;
 
     /// <summary>Starts counting from zero on this thread.</summary>
-    internal static void Reset() => _count = 0;
-
-    /// <summary>Copies a bool tensor to the host in one transfer, flattened.</summary>
-    internal static bool[] Bools(Tensor t)
-    {
-        _count++;
-        using var scope = NewDisposeScope();
-        return t.flatten().cpu().data<bool>().ToArray();
-    }
+    internal static void Reset() => Norton.Core.Validation.HostReads.Reset();
 }

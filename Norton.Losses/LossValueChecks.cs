@@ -1,60 +1,28 @@
+using Norton.Core.Validation;
 using static TorchSharp.torch;
 
 namespace Norton.Losses;
 
 /// <summary>
-/// The value checks of one loss call (finite features, 0/1 masks, a valid slot per row, no zero direction), batched:
-/// each check adds a 0-dim bool "bad" flag computed on the device, and <see cref="Read"/> copies all flags, together
-/// with any tensor the computation needs on the host (the fine-grained masks), in ONE transfer. Only when a flag is set
-/// does the failing check run its detailed (slower) report, which throws the usual clear exception.
+/// The value checks of one loss call (finite features, 0/1 masks, a valid slot per row, no zero direction), batched
+/// into one device-to-host transfer together with the masks the fine-grained layout needs. A loss-side name for
+/// Norton.Core's <see cref="ValueChecks"/>, the same helper the Sinkhorn solver batches its checks with.
 /// </summary>
 /// <remarks>Disabled (<see cref="NortonLossOptions.CheckValues"/> false), checks are not even computed; payloads are
 /// still read, so a call without payloads makes no transfer at all.</remarks>
 internal sealed class LossValueChecks(bool enabled)
 {
-    private readonly List<(Tensor Bad, Action Report)> _checks = [];
-    private readonly List<Tensor> _payloads = [];
+    private readonly ValueChecks _checks = new(enabled);
 
     /// <summary>Whether value checks are computed.</summary>
-    public bool Enabled { get; } = enabled;
+    public bool Enabled => _checks.Enabled;
 
-    /// <summary>Adds a check: <paramref name="bad"/> builds a 0-dim bool tensor (true = bad input); <paramref name="report"/>
-    /// throws the detailed exception and runs only when the flag is set. Checks report in the order they were added.</summary>
-    public void Add(Func<Tensor> bad, Action report)
-    {
-        if (Enabled) _checks.Add((bad().reshape(1), report));
-    }
+    /// <inheritdoc cref="ValueChecks.Add"/>
+    public void Add(Func<Tensor> bad, Action report) => _checks.Add(bad, report);
 
-    /// <summary>Queues a bool tensor to be read along with the flags; returns its index in <see cref="Read"/>'s result.</summary>
-    public int AddPayload(Tensor boolTensor)
-    {
-        _payloads.Add(boolTensor.flatten());
-        return _payloads.Count - 1;
-    }
+    /// <inheritdoc cref="ValueChecks.AddPayload"/>
+    public int AddPayload(Tensor boolTensor) => _checks.AddPayload(boolTensor);
 
-    /// <summary>Reads all flags and payloads in one transfer (none when there is nothing to read), throws for the first
-    /// failed check, and returns the payloads (flattened) in the order they were added.</summary>
-    /// <exception cref="ArgumentException">A check failed; the message is that check's.</exception>
-    public bool[][] Read()
-    {
-        if (_checks.Count == 0 && _payloads.Count == 0) return [];
-        using var scope = NewDisposeScope();
-        var parts = _checks.Select(c => c.Bad).Concat(_payloads).ToArray();
-        bool[] host = HostReads.Bools(parts.Length == 1 ? parts[0] : cat(parts, 0));
-        for (int i = 0; i < _checks.Count; i++)
-        {
-            if (!host[i]) continue;
-            _checks[i].Report();
-            throw new InvalidOperationException("A loss input check flagged a value its report did not find; the input changed during the call.");
-        }
-        var result = new bool[_payloads.Count][];
-        long at = _checks.Count;
-        for (int p = 0; p < _payloads.Count; p++)
-        {
-            long len = _payloads[p].shape[0];
-            result[p] = host.AsSpan((int)at, (int)len).ToArray();
-            at += len;
-        }
-        return result;
-    }
+    /// <inheritdoc cref="ValueChecks.Read"/>
+    public bool[][] Read() => _checks.Read();
 }

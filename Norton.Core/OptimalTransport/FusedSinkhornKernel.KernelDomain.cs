@@ -62,7 +62,7 @@ internal sealed partial class FusedSinkhornKernel
             done = t + 1;
             if (s.Checking && (done % s.CheckEvery == 0 || done == s.Iterations))
             {
-                var e = RowError(kernel, u, v, a, cols);
+                var e = SinkhornMarginalError.RowL1(kernel, u, v, a, cols);
                 error = Vector256.ConditionalSelect(active, e, error);
                 var still = active & Vector256.GreaterThan(e, tolerance);
                 uint stopped = Vector256.ExtractMostSignificantBits(active & ~still);
@@ -74,7 +74,7 @@ internal sealed partial class FusedSinkhornKernel
                 if (Vector256.ExtractMostSignificantBits(active) == 0) break;
             }
         }
-        if (!s.Checking) error = RowError(kernel, u, v, a, cols);
+        if (!s.Checking) error = SinkhornMarginalError.RowL1(kernel, u, v, a, cols);
 
         // f = log u - max Z - d, g = log v + d (see the class remarks).
         for (int i = 0; i < rows; i++) u[i] = Log(u[i]) - zMax - gMax;
@@ -128,21 +128,6 @@ internal sealed partial class FusedSinkhornKernel
         }
     }
 
-    /// <summary>The torch path's error: <c>sum_i |sum_j P_ij - a_i|</c> with <c>P_ij = u_i K_ij v_j</c>.</summary>
-    private static Vector256<T> RowError<T>(Span<Vector256<T>> kernel, Span<Vector256<T>> u, Span<Vector256<T>> v, Span<Vector256<T>> a, int cols)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var error = Vector256<T>.Zero;
-        for (int i = 0; i < u.Length; i++)
-        {
-            var row = kernel.Slice(i * cols, cols);
-            var sum = Vector256<T>.Zero;
-            for (int j = 0; j < cols; j++) sum = MultiplyAdd(row[j], v[j], sum);
-            error += Vector256.Abs(u[i] * sum - a[i]);
-        }
-        return error;
-    }
-
     /// <summary>Transposes <c>size</c> values of each problem of the group into lanes (short groups repeat their last problem).</summary>
     private static void Gather<T>(ReadOnlySpan<T> source, int size, long first, int lanes, Span<Vector256<T>> destination)
         where T : unmanaged
@@ -183,7 +168,7 @@ internal sealed partial class FusedSinkhornKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> MultiplyAdd<T>(Vector256<T> left, Vector256<T> right, Vector256<T> addend)
+    internal static Vector256<T> MultiplyAdd<T>(Vector256<T> left, Vector256<T> right, Vector256<T> addend)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
 #if NET9_0_OR_GREATER

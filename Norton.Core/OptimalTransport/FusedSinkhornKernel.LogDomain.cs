@@ -43,17 +43,17 @@ internal sealed partial class FusedSinkhornKernel
             checkedLast = s.Checking && (done % s.CheckEvery == 0 || done == s.Iterations);
             if (checkedLast)
             {
-                error = RowError(z, logA, f, g, terms[..cols]);
+                error = SinkhornMarginalError.RowL1(z, logA, f, g, terms[..cols]);
                 if (!(error > s.Tolerance)) break;
             }
         }
-        if (!checkedLast) error = RowError(z, logA, f, g, terms[..cols]);
+        if (!checkedLast) error = SinkhornMarginalError.RowL1(z, logA, f, g, terms[..cols]);
         views.ProblemIterations[p] = done;
         views.Error[p] = double.CreateTruncating(error);
     }
 
     /// <summary>Torch's logsumexp: <c>log(sum exp(x - m)) + m</c> with <c>m = max x</c>, or 0 where that is infinite.</summary>
-    private static T LogSumExp<T>(Span<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static T LogSumExp<T>(Span<T> x) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T max = x[0];
         for (int k = 1; k < x.Length; k++) max = T.Max(max, x[k]);
@@ -61,19 +61,5 @@ internal sealed partial class FusedSinkhornKernel
         T sum = T.Zero;
         for (int k = 0; k < x.Length; k++) sum += T.Exp(x[k] - max);
         return T.Log(sum) + max;
-    }
-
-    /// <summary>The torch path's error: <c>sum_i |exp(LSE_j(Z_ij + f_i + g_j)) - a_i|</c>.</summary>
-    private static T RowError<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> logA, Span<T> f, Span<T> g, Span<T> row)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int cols = g.Length;
-        T error = T.Zero;
-        for (int i = 0; i < f.Length; i++)
-        {
-            for (int j = 0; j < cols; j++) row[j] = z[i * cols + j] + f[i] + g[j];
-            error += T.Abs(T.Exp(LogSumExp(row)) - T.Exp(logA[i]));
-        }
-        return error;
     }
 }

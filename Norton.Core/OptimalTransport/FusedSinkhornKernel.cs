@@ -47,6 +47,7 @@ internal sealed partial class FusedSinkhornKernel : ISinkhornBackend
     public SinkhornIteration.Output? Run(SinkhornRun run, out string? declined)
     {
         declined = null;
+        run.Checks.Read();
         var (p, options, f0, g0) = (run.Problem, run.Options, run.F0, run.G0);
         var s = run.Scores;
         long batch = s.shape[0];
@@ -66,7 +67,8 @@ internal sealed partial class FusedSinkhornKernel : ISinkhornBackend
             ? Run<float>(tensors, batch, rows, cols, options, (float)tolerance, FloatRangeLimit)
             : Run<double>(tensors, batch, rows, cols, options, tolerance, DoubleRangeLimit);
 
-        int done = options.Tolerance.HasValue ? (int)problemIterations.max().item<long>() : options.MaxIterations;
+        // The kernel works in the tensors' CPU memory; the sweep count is read from there, not through a torch read.
+        int done = options.Tolerance.HasValue ? (int)MaxOf(MemoryMarshal.Cast<byte, long>(problemIterations.bytes)) : options.MaxIterations;
         using var toleranceScalar = tolerance.ToScalar();
         return new SinkhornIteration.Output(z, f, g, done, problemIterations, error, error.le(toleranceScalar), statistics);
     }
@@ -93,6 +95,13 @@ internal sealed partial class FusedSinkhornKernel : ISinkhornBackend
                 return "its marginals and warm start must be CPU tensors of the scores' dtype";
         }
         return null;
+    }
+
+    private static long MaxOf(ReadOnlySpan<long> values)
+    {
+        long max = long.MinValue;
+        foreach (var v in values) max = Math.Max(max, v);
+        return max;
     }
 
     /// <summary>The tensors one run reads and writes (all contiguous, CPU).</summary>

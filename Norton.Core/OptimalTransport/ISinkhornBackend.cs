@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,17 +14,22 @@ internal interface ISinkhornBackend
     string? CannotRun(SinkhornRun run);
 
     /// <summary>
-    /// Runs the sweeps of a problem it can run. Null with a reason when the data turn out to be outside its range
-    /// (the scaling domain's kernel spread); <see cref="SinkhornBackend.Auto"/> then runs the log domain.
+    /// Runs the sweeps of a problem it can run, first reading <see cref="SinkhornRun.Checks"/> (one transfer, or none
+    /// when nothing is queued), to which it may add its own range test. Null with a reason when the data turn out to be
+    /// outside its range (the scaling domain's kernel spread); <see cref="SinkhornBackend.Auto"/> then runs the log domain.
     /// </summary>
     SinkhornIteration.Output? Run(SinkhornRun run, out string? declined);
 }
 
-/// <summary>One solve's inputs as the backends see them (prepared in the compute dtype; warm starts batched).</summary>
-internal sealed record SinkhornRun(PreparedProblem Problem, SinkhornOptions Options, KlRelaxation? Relaxation, Tensor? F0, Tensor? G0)
+/// <summary>
+/// One solve's inputs as the backends see them (prepared in the compute dtype; warm starts batched), with the solve's
+/// queued value checks (read by the backend that runs, before its sweeps).
+/// </summary>
+internal sealed record SinkhornRun(PreparedProblem Problem, SinkhornOptions Options, KlRelaxation? Relaxation, Tensor? F0, Tensor? G0,
+    ValueChecks Checks)
 {
     /// <summary>The scores (B, m', n') in the compute dtype.</summary>
-    public Tensor Scores => Problem.Scores!;
+    public Tensor Scores => Problem.Scores;
 
     /// <summary>
     /// <c>Z_ij + f_i + g_j</c> for Z (B, m', n'), f (B, m'), g (B, n'): the log of the plan (before Norton's scaling), in

@@ -25,20 +25,24 @@ public abstract class Marginals
     /// <summary>
     /// Given log-weights: <paramref name="logRows"/> (m) or (B, m), <paramref name="logColumns"/> (n) or (B, n).
     /// <c>-infinity</c> entries carry no mass. Without a <see cref="KlRelaxation"/> both sides must have equal total
-    /// mass. The plan is not scaled.
+    /// mass. The plan is not scaled. Ranks and dtypes are checked here, values (no NaN or +infinity, balance) when the
+    /// problem is solved (<see cref="SinkhornOptions.CheckValues"/>).
     /// </summary>
     public static Marginals FromLogWeights(Tensor logRows, Tensor logColumns) => new LogWeightMarginals(logRows, logColumns);
 
     /// <summary>
     /// Given weights (non-negative): <paramref name="rows"/> (m) or (B, m), <paramref name="columns"/> (n) or (B, n).
+    /// Ranks and dtypes are checked here; that every weight is finite and non-negative, and the balance, when the
+    /// problem is solved (<see cref="SinkhornOptions.CheckValues"/>; <see cref="Sinkhorn.Solve"/> then throws an
+    /// <see cref="ArgumentException"/> naming <c>rows</c> or <c>columns</c>).
     /// </summary>
-    /// <exception cref="ArgumentException">A weight is negative, NaN or infinite.</exception>
+    /// <exception cref="ArgumentException">A weight tensor is not floating-point or not of rank 1 or 2.</exception>
     public static Marginals FromWeights(Tensor rows, Tensor columns)
     {
-        CheckWeights(rows, nameof(rows));
-        CheckWeights(columns, nameof(columns));
+        CheckWeightShape(rows, nameof(rows));
+        CheckWeightShape(columns, nameof(columns));
         using var scope = NewDisposeScope();
-        return new LogWeightMarginals(rows.log().MoveToOuterDisposeScope(), columns.log().MoveToOuterDisposeScope());
+        return new LogWeightMarginals(rows.log().MoveToOuterDisposeScope(), columns.log().MoveToOuterDisposeScope(), rows, columns);
     }
 
     /// <summary>True when this rule supports a prompt bucket (only <see cref="SuperGlue"/>).</summary>
@@ -50,14 +54,14 @@ public abstract class Marginals
     /// </summary>
     internal abstract (Tensor LogA, Tensor LogB, Tensor LogScale) Build(MarginalContext context);
 
-    private static void CheckWeights(Tensor w, string name)
+    /// <summary>Adds the checks of the rule's own values (given weights) to a solve's batched checks.</summary>
+    internal virtual void AddValueChecks(ValueChecks checks) { }
+
+    private protected static void CheckWeightShape(Tensor w, string name)
     {
+        ArgumentNullException.ThrowIfNull(w, name);
         Guard.FloatingPoint(w, name);
         Guard.Rank(w, name, 1, 2);
-        Guard.Finite(w, name);
-        using var scope = NewDisposeScope();
-        if (w.lt(Scalars.Zero).any().item<bool>())
-            throw new ArgumentException($"{name} must be non-negative, but its smallest weight is {w.min().to(float64).item<double>()}.", name);
     }
 }
 
@@ -98,13 +102,31 @@ internal sealed class LogWeightMarginals : Marginals
 {
     private readonly Tensor _logRows;
     private readonly Tensor _logColumns;
+    private readonly Tensor? _rows;
+    private readonly Tensor? _columns;
 
-    public LogWeightMarginals(Tensor logRows, Tensor logColumns)
+    /// <summary>Log-weights; <paramref name="rows"/> and <paramref name="columns"/> are the weights they came from
+    /// (<see cref="Marginals.FromWeights"/>), checked instead when given.</summary>
+    public LogWeightMarginals(Tensor logRows, Tensor logColumns, Tensor? rows = null, Tensor? columns = null)
     {
-        Check(logRows, nameof(logRows));
-        Check(logColumns, nameof(logColumns));
+        CheckWeightShape(logRows, nameof(logRows));
+        CheckWeightShape(logColumns, nameof(logColumns));
         _logRows = logRows;
         _logColumns = logColumns;
+        _rows = rows;
+        _columns = columns;
+    }
+
+    internal override void AddValueChecks(ValueChecks checks)
+    {
+        if (_rows is not null && _columns is not null)
+        {
+            AddWeightChecks(checks, _rows, "rows");
+            AddWeightChecks(checks, _columns, "columns");
+            return;
+        }
+        AddLogWeightCheck(checks, _logRows, "logRows");
+        AddLogWeightCheck(checks, _logColumns, "logColumns");
     }
 
     internal override (Tensor LogA, Tensor LogB, Tensor LogScale) Build(MarginalContext c)
@@ -123,12 +145,14 @@ internal sealed class LogWeightMarginals : Marginals
         return (t.dim() == 1 ? t.unsqueeze(0) : t).expand(batch, size);
     }
 
-    private static void Check(Tensor w, string name)
+    private static void AddWeightChecks(ValueChecks checks, Tensor w, string name)
     {
-        Guard.FloatingPoint(w, name);
-        Guard.Rank(w, name, 1, 2);
-        using var scope = NewDisposeScope();
-        if (w.isnan().any().item<bool>() || w.isposinf().any().item<bool>())
-            throw new ArgumentException($"{name} must hold finite log-weights or -infinity, but holds NaN or +infinity.", name);
+        checks.Add(() => w.isfinite().logical_not().any(), () => Guard.Finite(w, name));
+        checks.Add(() => w.lt(Scalars.Zero).any(), () =>
+            throw new ArgumentException($"{name} must be non-negative, but its smallest weight is {w.min().to(float64).item<double>()}.", name));
     }
+
+    private static void AddLogWeightCheck(ValueChecks checks, Tensor w, string name) =>
+        checks.Add(() => w.isnan().logical_or(w.isposinf()).any(), () =>
+            throw new ArgumentException($"{name} must hold finite log-weights or -infinity, but holds NaN or +infinity.", name));
 }

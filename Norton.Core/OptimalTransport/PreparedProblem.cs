@@ -9,7 +9,7 @@ namespace Norton.Core.OptimalTransport;
 /// </summary>
 internal sealed class PreparedProblem : IDisposable
 {
-    public PreparedProblem(Tensor? scores, Tensor logA, Tensor logB, Tensor logScale, Tensor? rowValid, Tensor? columnValid,
+    public PreparedProblem(Tensor scores, Tensor logA, Tensor logB, Tensor logScale, Tensor? rowValid, Tensor? columnValid,
         long rows, long columns, bool bucket, bool batched)
     {
         Scores = scores;
@@ -24,8 +24,8 @@ internal sealed class PreparedProblem : IDisposable
         Batched = batched;
     }
 
-    /// <summary>(B, m', n') scores incl. the bucket (m' = m+1 with a bucket), compute dtype; null when not built.</summary>
-    public Tensor? Scores { get; }
+    /// <summary>(B, m', n') scores incl. the bucket (m' = m+1 with a bucket), compute dtype.</summary>
+    public Tensor Scores { get; }
 
     /// <summary>(B, m') log row marginals; entries of masked rows are meaningless.</summary>
     public Tensor LogA { get; }
@@ -54,7 +54,7 @@ internal sealed class PreparedProblem : IDisposable
 
     public void MoveToOuterDisposeScope()
     {
-        Scores?.MoveToOuterDisposeScope();
+        Scores.MoveToOuterDisposeScope();
         LogA.MoveToOuterDisposeScope();
         LogB.MoveToOuterDisposeScope();
         LogScale.MoveToOuterDisposeScope();
@@ -64,7 +64,7 @@ internal sealed class PreparedProblem : IDisposable
 
     public void Dispose()
     {
-        Scores?.Dispose();
+        Scores.Dispose();
         LogA.Dispose();
         LogB.Dispose();
         LogScale.Dispose();

@@ -35,7 +35,7 @@ public sealed class PromptBucket
     /// <summary>
     /// A bucket value held in a tensor: 0-dim (shared) or (B) (one per problem). A learnable
     /// <see cref="TorchSharp.Modules.Parameter"/> works: under <see cref="SinkhornGradient.Unrolled"/> it receives a gradient.
-    /// The tensor is validated (finite) when the problem is built.
+    /// Its shape is checked here, its values (finite) when the problem is solved (<see cref="SinkhornOptions.CheckValues"/>).
     /// </summary>
     public static PromptBucket FromTensor(Tensor value)
     {
@@ -86,7 +86,15 @@ public sealed class PromptBucket
         return plan.mul(total.reciprocal().mul(massScalar)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The bucket value as a (B) tensor of the given dtype and device.</summary>
+    /// <summary>Adds "the bucket tensor is finite" to a solve's batched checks (nothing for a constant, checked when made).</summary>
+    internal void AddValueChecks(ValueChecks checks)
+    {
+        if (Value is null) return;
+        var value = Value;
+        checks.Add(() => value.isfinite().logical_not().any(), () => Guard.Finite(value, "bucket"));
+    }
+
+    /// <summary>The bucket value as a (B) tensor of the given dtype and device (its shape checked, not its values).</summary>
     internal Tensor Expand(long batch, ScalarType dtype, Device device)
     {
         if (Value is null)
@@ -97,7 +105,6 @@ public sealed class PromptBucket
         if (Value.dim() == 1 && Value.shape[0] != batch)
             throw new ArgumentException(
                 $"The prompt bucket tensor must be 0-dim or have shape [{batch}] (one per problem), but has shape {Guard.Shape(Value)}.", "bucket");
-        Guard.Finite(Value, "bucket");
         var v = Value.to(dtype, device);
         return Value.dim() == 0 ? v.expand(batch) : v;
     }

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,8 +27,14 @@ public static class Sinkhorn
     /// <param name="options">Epsilon, iterations, tolerance, gradient mode, annealing.</param>
     /// <param name="initialF">Warm start: row potentials (m') or (B, m') in the units of <see cref="SinkhornResult.F"/>, at the first epsilon.</param>
     /// <param name="initialG">Warm start: column potentials (n') or (B, n').</param>
-    /// <exception cref="ArgumentException">A warm-start tensor has the wrong shape or is not finite, or
-    /// <see cref="SinkhornOptions.Backend"/> names a backend that cannot run the problem (the message says why).</exception>
+    /// <exception cref="ArgumentException">A warm-start tensor has the wrong shape, <see cref="SinkhornOptions.Backend"/>
+    /// names a backend that cannot run the problem (the message says why), or (with <see cref="SinkhornOptions.CheckValues"/>)
+    /// a value is bad: scores, warm start or bucket tensor not finite, a mask that leaves a problem without a valid row
+    /// or column, given weights negative or not finite, log-weights NaN or +infinity, unbalanced marginals without a
+    /// relaxation. The message names the argument and what came.</exception>
+    /// <remarks>With <see cref="SinkhornOptions.CheckValues"/> on, all value checks are read back in one
+    /// device-to-host transfer before the sweeps; off, none (see that option for the reads the algorithm itself needs).
+    /// The backward of an <see cref="SinkhornGradient.Unrolled"/> solve is torch autograd and reads nothing.</remarks>
     public static SinkhornResult Solve(TransportProblem problem, SinkhornOptions options, Tensor? initialF = null, Tensor? initialG = null)
     {
         ArgumentNullException.ThrowIfNull(problem);
@@ -39,17 +46,20 @@ public static class Sinkhorn
         bool track = options.Gradient == SinkhornGradient.Unrolled;
         using var gradMode = track ? null : no_grad();
         using var prepared = problem.Prepare(computeType);
-        var f0 = WarmStart(initialF, prepared, prepared.LogA.shape[1], nameof(initialF), computeType);
-        var g0 = WarmStart(initialG, prepared, prepared.LogB.shape[1], nameof(initialG), computeType);
+        var checks = new ValueChecks(options.CheckValues);
+        problem.AddValueChecks(checks, prepared);
+        var f0 = WarmStart(initialF, prepared, prepared.LogA.shape[1], nameof(initialF), computeType, checks);
+        var g0 = WarmStart(initialG, prepared, prepared.LogB.shape[1], nameof(initialG), computeType, checks);
 
         // Same sweeps, three implementations (SinkhornOptions.Backend): a fused CPU kernel for batches of small problems,
         // scaling with absorption for large ones, and the log-domain torch ops for everything (autograd, masks,
-        // annealing, relaxation).
-        var (raw, backend) = SinkhornDispatch.Run(new SinkhornRun(prepared, options, problem.Relaxation, f0, g0));
+        // annealing, relaxation). The backend reads the checks (once, with its own range test if it has one) before
+        // its sweeps.
+        var (raw, backend) = SinkhornDispatch.Run(new SinkhornRun(prepared, options, problem.Relaxation, f0, g0, checks));
         return Package(prepared, raw, inputType, backend);
     }
 
-    private static Tensor? WarmStart(Tensor? t, PreparedProblem p, long size, string name, ScalarType dtype)
+    private static Tensor? WarmStart(Tensor? t, PreparedProblem p, long size, string name, ScalarType dtype, ValueChecks checks)
     {
         if (t is null) return null;
         long batch = p.LogA.shape[0];
@@ -57,7 +67,7 @@ public static class Sinkhorn
         if (!ok)
             throw new ArgumentException(
                 $"{name} must have shape [{size}] or [{batch}, {size}] (bucket included), but has shape {Validation.Guard.Shape(t)}.", name);
-        Validation.Guard.Finite(t, name);
+        checks.Add(() => t.isfinite().logical_not().any(), () => Validation.Guard.Finite(t, name));
         var v = t.to(dtype, p.LogA.device);
         return (v.dim() == 1 ? v.unsqueeze(0).expand(batch, size) : v).clone();
     }

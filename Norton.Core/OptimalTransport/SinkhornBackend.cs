@@ -7,8 +7,10 @@ namespace Norton.Core.OptimalTransport;
 public enum SinkhornBackend
 {
     /// <summary>
-    /// Let the solver choose: <see cref="FusedCpu"/> where it can run, else <see cref="Scaling"/> for detached problems
-    /// of at least 4,096 entries whose kernel spread the dtype can hold, else <see cref="LogDomain"/>.
+    /// Let the solver choose: <see cref="FusedCpu"/> where it can run, else (with
+    /// <see cref="SinkhornOptions.CheckValues"/> on) <see cref="Scaling"/> for detached problems of at least 4,096
+    /// entries whose kernel spread the dtype can hold, else <see cref="LogDomain"/>. The candidates follow from shapes,
+    /// dtype, device and options; the spread is read in the transfer of the value checks, so Auto never adds a read.
     /// Never reported on a result.
     /// </summary>
     Auto,
@@ -19,6 +21,7 @@ public enum SinkhornBackend
     /// <summary>
     /// Scaling (kernel) domain with absorption, two batched matrix-vector products per sweep: detached, unmasked,
     /// unrelaxed, unannealed problems without a tolerance, at least one sweep, kernel spread within the dtype's range.
+    /// Its range test reads the spread (one device-to-host transfer, shared with the value checks when those are on).
     /// </summary>
     Scaling,
 

@@ -1,3 +1,5 @@
+using TorchSharp;
+
 namespace Norton.Core.OptimalTransport;
 
 /// <summary>
@@ -22,16 +24,18 @@ internal static class SinkhornDispatch
         return (output, requested);
     }
 
-    // Today's choices: the fused kernel for what it can run, scaling for large detached problems whose spread the
-    // dtype holds, the log domain for everything else.
+    // Today's choices, from shapes, dtype, device and options: the fused kernel for what it can run; scaling for large
+    // detached problems (its range test, a value read, shares the checks' one transfer, or with the checks off reads
+    // CPU scores in place; a spread the dtype cannot hold sends the problem on to the log domain); the log domain for
+    // everything else. With value checks off and scores on a device Auto never picks a backend that reads a value.
     private static (SinkhornIteration.Output, SinkhornBackend) RunAuto(SinkhornRun run)
     {
         if (FusedSinkhornKernel.Instance.CannotRun(run) is null
             && FusedSinkhornKernel.Instance.Run(run, out _) is { } fused)
             return (fused, SinkhornBackend.FusedCpu);
-        if (StabilizedScaling.Instance.CannotRun(run) is null && StabilizedScaling.WorthIt(run)
+        if ((run.Options.CheckValues || run.Scores.device_type == DeviceType.CPU) && StabilizedScaling.Instance.CannotRun(run) is null && StabilizedScaling.WorthIt(run)
             && StabilizedScaling.Instance.Run(run, out _) is { } scaled)
             return (scaled, SinkhornBackend.Scaling);
-        return (SinkhornIteration.Run(run.Problem, run.Options, run.Relaxation, run.F0, run.G0), SinkhornBackend.LogDomain);
+        return (SinkhornIteration.Instance.Run(run, out _)!, SinkhornBackend.LogDomain);
     }
 }

@@ -1,3 +1,4 @@
+using Norton.Core.Validation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,6 +25,7 @@ internal sealed class SinkhornIteration : ISinkhornBackend
     public Output? Run(SinkhornRun run, out string? declined)
     {
         declined = null;
+        run.Checks.Read();
         return Run(run.Problem, run.Options, run.Relaxation, run.F0, run.G0);
     }
 
@@ -38,7 +40,7 @@ internal sealed class SinkhornIteration : ISinkhornBackend
 
     public static Output Run(PreparedProblem p, SinkhornOptions options, KlRelaxation? relaxation, Tensor? f0, Tensor? g0)
     {
-        var s = p.Scores!;
+        var s = p.Scores;
         var dtype = s.dtype;
         long batch = s.shape[0], rows = s.shape[1], cols = s.shape[2];
         var device = s.device;
@@ -106,7 +108,9 @@ internal sealed class SinkhornIteration : ISinkhornBackend
             {
                 error = Error(p, z, f, g, relaxation is null ? null : (fPrev, gPrev));
                 active = active!.logical_and(error.gt(toleranceScalar));
-                stop = !active.any().item<bool>();
+                // The one read of this backend: with a tolerance, whether any problem is still active (the sweeps
+                // stop early only on the host's word). Norton's fixed count never gets here.
+                stop = !HostReads.Flag(active.any());
             }
 
             if (sweep is not null)

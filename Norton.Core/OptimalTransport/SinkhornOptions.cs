@@ -74,6 +74,27 @@ public sealed record SinkhornOptions
         }
     }
 
+    /// <summary>
+    /// Whether <see cref="Sinkhorn.Solve"/> checks the values of its inputs (default true): finite scores, warm starts
+    /// and bucket value, a valid row and column in every problem, weights that are log-weights (no NaN or
+    /// +infinity) or non-negative, balanced marginals. Shapes, dtypes and devices are always checked, without reading
+    /// a value.
+    /// </summary>
+    /// <remarks>
+    /// <para>On, every value check of a solve is computed on the device and read back in ONE device-to-host transfer
+    /// (a sync on a GPU) before the sweeps; a failed check throws an <see cref="ArgumentException"/> naming the
+    /// argument. Off, nothing is checked or read: bad values give NaN plans, as in the original. Turn it off for
+    /// production training on a device when the inputs are known to be valid (Norton.Losses does, having checked the
+    /// features its scores come from).</para>
+    /// <para>With it off, a solve makes no transfer at all, except where the algorithm itself needs a value: a
+    /// <see cref="Tolerance"/> reads one flag per convergence test (to stop), and <see cref="SinkhornBackend.Scaling"/>
+    /// reads its range test: in place for CPU scores (no transfer, no sync), one transfer for scores on a device.
+    /// So with it off <see cref="SinkhornBackend.Auto"/> keeps <see cref="SinkhornBackend.Scaling"/> for large
+    /// problems on the CPU (same choice and speed as with checks on) and runs <see cref="SinkhornBackend.LogDomain"/>
+    /// for them on a device, reading nothing. See docs/performance.md, "Host reads of the loss".</para>
+    /// </remarks>
+    public bool CheckValues { get; init; } = true;
+
     /// <summary>Norton's settings for the clip-caption plan (epsilon 1, 50 iterations).</summary>
     public static SinkhornOptions Norton { get; } = new();
 }

@@ -6,7 +6,9 @@ namespace Norton.Core.OptimalTransport;
 
 /// <summary>
 /// An entropic optimal-transport problem (or a batch of them): the scores, the marginal rule, optional masks for ragged
-/// problems, an optional prompt bucket and an optional KL relaxation. Validated once, here.
+/// problems, an optional prompt bucket and an optional KL relaxation. Shapes, dtypes and the bucket's rule are
+/// validated here, without reading a value; the values (finite scores, a valid entry per mask row, balanced marginals)
+/// when it is solved (<see cref="SinkhornOptions.CheckValues"/>), all in one device-to-host transfer.
 /// </summary>
 /// <remarks>
 /// Scores are similarities (larger = more similar), so the kernel is <c>exp(scores/epsilon)</c>; for a cost matrix
@@ -17,13 +19,15 @@ namespace Norton.Core.OptimalTransport;
 public sealed class TransportProblem
 {
     /// <summary>Creates and validates a problem.</summary>
-    /// <param name="scores">(m, n) or (B, m, n) floating-point similarities, finite.</param>
+    /// <param name="scores">(m, n) or (B, m, n) floating-point similarities, finite (checked when solved).</param>
     /// <param name="marginals">The marginal rule; default <see cref="Marginals.SuperGlue"/> (Norton's).</param>
-    /// <param name="rowMask">(m) or (B, m) bool: valid rows; null = all valid.</param>
+    /// <param name="rowMask">(m) or (B, m) bool: valid rows, at least one per problem (checked when solved); null = all valid.</param>
     /// <param name="columnMask">(n) or (B, n) bool: valid columns; null = all valid.</param>
     /// <param name="bucket">The alignable prompt bucket; requires <see cref="Marginals.SuperGlue"/>.</param>
     /// <param name="relaxation">KL relaxation of the marginals (unbalanced OT); null = balanced.</param>
-    /// <exception cref="ArgumentException">Any argument is malformed; the message says which and why.</exception>
+    /// <exception cref="ArgumentException">An argument has the wrong rank, shape or dtype, the scores are empty, or a
+    /// bucket comes without Norton's marginals; the message says which and why. Bad values are reported by
+    /// <see cref="Sinkhorn.Solve"/>.</exception>
     public TransportProblem(Tensor scores, Marginals? marginals = null, Tensor? rowMask = null, Tensor? columnMask = null,
         PromptBucket? bucket = null, KlRelaxation? relaxation = null)
     {
@@ -32,7 +36,6 @@ public sealed class TransportProblem
         Guard.FloatingPoint(scores, nameof(scores));
         if (scores.shape[^1] < 1 || scores.shape[^2] < 1 || (scores.dim() == 3 && scores.shape[0] < 1))
             throw new ArgumentException($"scores must not be empty, but has shape {Guard.Shape(scores)}.", nameof(scores));
-        Guard.Finite(scores, nameof(scores));
 
         Scores = scores;
         Marginals = marginals ?? Marginals.SuperGlue;
@@ -43,8 +46,6 @@ public sealed class TransportProblem
         ColumnMask = CheckMask(columnMask, scores.shape[^1], nameof(columnMask));
         Bucket = bucket;
         Relaxation = relaxation;
-        if (relaxation is null && Marginals is LogWeightMarginals)
-            CheckBalanced();
     }
 
     /// <summary>The scores as given.</summary>
@@ -88,35 +89,62 @@ public sealed class TransportProblem
         if (!ok)
             throw new ArgumentException(
                 $"{name} must have shape {(Batched ? $"[{Scores.shape[0]}, {size}] or " : "")}[{size}] to match scores {Guard.Shape(Scores)}, but has shape {Guard.Shape(mask)}.", name);
-        using var scope = NewDisposeScope();
-        var any = mask.dim() == 2 ? mask.any(1) : mask.any().unsqueeze(0);
-        if (!any.all().item<bool>())
-        {
-            long which = any.logical_not().nonzero()[0, 0].item<long>();
-            throw new ArgumentException($"{name} leaves problem {which} with no valid entry; every problem needs at least one.", name);
-        }
         return mask;
     }
 
-    private static readonly Scalar BalanceTolerance = 1e-6.ToScalar();
-    private void CheckBalanced()
+    /// <summary>
+    /// Adds the value checks of this problem to a solve's batched checks, in the order they report: the marginals'
+    /// weights, finite scores, a valid entry in every mask row, balanced marginals (without a relaxation), a finite
+    /// bucket tensor. <paramref name="prepared"/> is this problem prepared for the solve.
+    /// </summary>
+    internal void AddValueChecks(ValueChecks checks, PreparedProblem prepared)
     {
-        using var scope = NewDisposeScope();
-        using var prepared = Prepare(Scores.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32, withScores: false);
+        if (!checks.Enabled) return;
+        Marginals.AddValueChecks(checks);
+        checks.Add(() => Scores.isfinite().logical_not().any(), () => Guard.Finite(Scores, "scores"));
+        AddMaskCheck(checks, RowMask, "rowMask");
+        AddMaskCheck(checks, ColumnMask, "columnMask");
+        if (Relaxation is null && Marginals is LogWeightMarginals)
+            checks.Add(() => BalanceGap(prepared).gt(Scalars.Zero).any(), () => ReportUnbalanced(prepared));
+        Bucket?.AddValueChecks(checks);
+    }
+
+    private static Tensor MaskHasNoValidEntry(Tensor mask) => (mask.dim() == 2 ? mask.any(1) : mask.any().unsqueeze(0)).logical_not();
+
+    private static void AddMaskCheck(ValueChecks checks, Tensor? mask, string name)
+    {
+        if (mask is null) return;
+        checks.Add(() => MaskHasNoValidEntry(mask).any(), () =>
+        {
+            using var scope = NewDisposeScope();
+            long which = MaskHasNoValidEntry(mask).nonzero()[0, 0].item<long>();
+            throw new ArgumentException($"{name} leaves problem {which} with no valid entry; every problem needs at least one.", name);
+        });
+    }
+
+    private static readonly Scalar BalanceTolerance = 1e-6.ToScalar();
+
+    /// <summary>(B): how far the masses of the two marginals differ beyond the tolerance (positive = unbalanced).</summary>
+    private static Tensor BalanceGap(PreparedProblem prepared)
+    {
         var massA = prepared.MaskedLogA().logsumexp(1).exp();
         var massB = prepared.MaskedLogB().logsumexp(1).exp();
-        var gap = (massA - massB).abs() - maximum(massA, massB).mul(BalanceTolerance);
-        if (gap.gt(Scalars.Zero).any().item<bool>())
-        {
-            long b = gap.argmax().item<long>();
-            throw new ArgumentException(
-                $"Balanced OT needs row and column marginals of equal mass, but problem {b} has {massA[b].to(float64).item<double>()} vs {massB[b].to(float64).item<double>()}; " +
-                "rescale them or pass a KlRelaxation.", "marginals");
-        }
+        return (massA - massB).abs() - maximum(massA, massB).mul(BalanceTolerance);
+    }
+
+    private static void ReportUnbalanced(PreparedProblem prepared)
+    {
+        using var scope = NewDisposeScope();
+        var massA = prepared.MaskedLogA().logsumexp(1).exp();
+        var massB = prepared.MaskedLogB().logsumexp(1).exp();
+        long b = BalanceGap(prepared).argmax().item<long>();
+        throw new ArgumentException(
+            $"Balanced OT needs row and column marginals of equal mass, but problem {b} has {massA[b].to(float64).item<double>()} vs {massB[b].to(float64).item<double>()}; " +
+            "rescale them or pass a KlRelaxation.", "marginals");
     }
 
     /// <summary>Builds the batched, augmented, compute-dtype form the solvers iterate on.</summary>
-    internal PreparedProblem Prepare(ScalarType dtype, bool withScores = true)
+    internal PreparedProblem Prepare(ScalarType dtype)
     {
         using var scope = NewDisposeScope();
         long batch = BatchSize, m = Rows, n = Columns;
@@ -131,16 +159,12 @@ public sealed class TransportProblem
         bool hasBucket = Bucket is not null;
         var (logA, logB, logScale) = Marginals.Build(new MarginalContext(batch, m, n, rowCount, colCount, hasBucket, dtype, device));
 
-        Tensor? s = null;
-        if (withScores)
+        var s = (Batched ? Scores : Scores.unsqueeze(0)).to(dtype).alias();
+        if (hasBucket)
         {
-            s = (Batched ? Scores : Scores.unsqueeze(0)).to(dtype).alias();
-            if (hasBucket)
-            {
-                var p = Bucket!.Expand(batch, dtype, device).view(batch, 1, 1);
-                var top = cat([s, p.expand(batch, m, 1)], 2);            // (B, m, n+1)
-                s = cat([top, p.expand(batch, 1, n + 1)], 1);           // (B, m+1, n+1), corner = p
-            }
+            var p = Bucket!.Expand(batch, dtype, device).view(batch, 1, 1);
+            var top = cat([s, p.expand(batch, m, 1)], 2);            // (B, m, n+1)
+            s = cat([top, p.expand(batch, 1, n + 1)], 1);           // (B, m+1, n+1), corner = p
         }
         if (hasBucket)
         {
