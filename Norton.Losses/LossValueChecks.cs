@@ -22,7 +22,10 @@ internal sealed class LossValueChecks(bool enabled)
     /// throws the detailed exception and runs only when the flag is set. Checks report in the order they were added.</summary>
     public void Add(Func<Tensor> bad, Action report)
     {
-        if (Enabled) _checks.Add((bad().reshape(1), report));
+        if (!Enabled) return;
+        // Only the flag outlives the check: its temporaries (as large as the input) go now, not with the loss call.
+        using var scope = NewDisposeScope();
+        _checks.Add((bad().reshape(1).MoveToOuterDisposeScope(), report));
     }
 
     /// <summary>Queues a bool tensor to be read along with the flags; returns its index in <see cref="Read"/>'s result.</summary>
