@@ -17,6 +17,11 @@ namespace Norton.Losses;
 /// <para>The backward recomputes each block's product (a fourth matrix product instead of keeping N x N x T x V
 /// values) and uses <c>d t2vSum/dC_tv = softmax_v</c>, <c>d v2tSum/dC_tv = softmax_t</c>; with the shifted form both
 /// softmaxes share one exp: <c>dC = E (g_t2v/Z_frames + g_v2t/Z_words)</c>.</para>
+/// <para>Memory: each call (forward or backward) allocates one workspace and cuts the frame layout, the current word
+/// chunk, the product block and, in the backward, the gradients' buffers out of it as views, so the hundreds of
+/// chunk pairs of a batch allocate nothing block-sized (allocating each anew, in changing sizes, fragmented the C heap:
+/// docs/performance.md, "Steady-state memory at N 1024"). The workspace belongs to the call, so concurrent calls share
+/// nothing.</para>
 /// </remarks>
 internal static class FineGrainedKernel
 {
