@@ -44,7 +44,10 @@ public static class ProfileLossCommand
         {
             using var output = loss.forward(inputs.Video, inputs.Text);
             BenchmarkEnvironment.Synchronize(device);
-            value = output.Loss.to(ScalarType.Float64).item<double>();
+            // Disposed at once: an undisposed copy of the loss keeps the whole forward graph (its saved tensors) alive
+            // until the garbage collector runs, which inflated the measured peak.
+            using var lossValue = output.Loss.detach().to(ScalarType.Float64);
+            value = lossValue.item<double>();
         }, runs, warmup);
         var forwardBackward = Timing.Measure(() =>
         {

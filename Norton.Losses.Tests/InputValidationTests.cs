@@ -94,6 +94,9 @@ public class InputValidationTests
     [InlineData("frames", double.PositiveInfinity)]
     [InlineData("words", double.NegativeInfinity)]
     [InlineData("pooled_text", double.NaN)]
+    [InlineData("frames", double.NaN)]
+    [InlineData("words", double.NaN)]
+    [InlineData("words", double.PositiveInfinity)]
     public void NonFiniteFeatures(string which, double value)
     {
         using var scope = NewDisposeScope();

@@ -17,6 +17,11 @@ namespace Norton.Losses;
 /// <para>The backward recomputes each block's product (a fourth matrix product instead of keeping N x N x T x V
 /// values) and uses <c>d t2vSum/dC_tv = softmax_v</c>, <c>d v2tSum/dC_tv = softmax_t</c>; with the shifted form both
 /// softmaxes share one exp: <c>dC = E (g_t2v/Z_frames + g_v2t/Z_words)</c>.</para>
+/// <para>Memory: each call (forward or backward) allocates one workspace and cuts the frame layout, the current word
+/// chunk, the product block and, in the backward, the gradients' buffers out of it as views, so the hundreds of
+/// chunk pairs of a batch allocate nothing block-sized (allocating each anew, in changing sizes, fragmented the C heap:
+/// docs/performance.md, "Steady-state memory at N 1024"). The workspace belongs to the call, so concurrent calls share
+/// nothing.</para>
 /// </remarks>
 internal static class FineGrainedKernel
 {
@@ -30,7 +35,14 @@ internal static class FineGrainedKernel
         using var scope = NewDisposeScope();
         var t = new SideTensors(plan.Text, wordsFlat);
         var v = new SideTensors(plan.Video, wordsFlat);
-        var (frames, _) = Layout(framesFlat, plan.Video, null);
+        var sizes = new Sizes(plan, wordsFlat.shape[1]);
+        var ws = new Workspace(sizes.Forward, wordsFlat);
+        var frames = ws.Take(sizes.VideoSlots, sizes.Dim);
+        var frameNorms = ws.Take(sizes.VideoSlots, 1);
+        var words = ws.Take(sizes.MaxRowSlots, sizes.Dim);
+        var wordNorms = ws.Take(sizes.MaxRowSlots, 1);
+        var blockBuffer = ws.Take(sizes.MaxBlock);
+        Layout(framesFlat, plan.Video, frames, frameNorms);
         var t2v = empty(nt, nv, dtype: wordsFlat.dtype, device: wordsFlat.device);
         var v2t = empty(nt, nv, dtype: wordsFlat.dtype, device: wordsFlat.device);
         double alpha = plan.Alpha;
@@ -38,11 +50,12 @@ internal static class FineGrainedKernel
         foreach (var rc in plan.Text.Chunks)
         {
             using var rowScope = NewDisposeScope();
-            var (words, _) = Layout(wordsFlat, plan.Text, rc);
+            var wr = words.narrow(0, 0, rc.Slots);
+            LayoutChunk(wordsFlat, plan.Text, rc, wr, wordNorms.narrow(0, 0, rc.Slots));
             foreach (var cc in plan.Video.Chunks)
             {
                 using var blockScope = NewDisposeScope();
-                var block = Block(words, frames, t, v, rc, cc, plan);
+                var block = Block(blockBuffer, wr, frames, t, v, rc, cc, plan);
                 var e = block.view(rc.Items, rc.Width, cc.Items, cc.Width);
                 Tensor a, b;
                 if (plan.Shifted)
@@ -77,26 +90,41 @@ internal static class FineGrainedKernel
         using var scope = NewDisposeScope();
         var t = new SideTensors(plan.Text, wordsFlat);
         var v = new SideTensors(plan.Video, wordsFlat);
-        var (frames, frameNorms) = Layout(framesFlat, plan.Video, null);
-        var df = zeros_like(frames);
+        var sizes = new Sizes(plan, wordsFlat.shape[1]);
+        var ws = new Workspace(sizes.Backward, wordsFlat);
+        var frames = ws.Take(sizes.VideoSlots, sizes.Dim);
+        var frameNorms = ws.Take(sizes.VideoSlots, 1);
+        var df = ws.Take(sizes.VideoSlots, sizes.Dim);
+        var words = ws.Take(sizes.MaxRowSlots, sizes.Dim);
+        var wordNorms = ws.Take(sizes.MaxRowSlots, 1);
+        var dwBuffer = ws.Take(sizes.MaxRowSlots, sizes.Dim);
+        var blockBuffer = ws.Take(sizes.MaxBlock);
+        var coefficients = ws.Take(sizes.MaxBlock);
+        var scratch = ws.Take(sizes.MaxChunkSlots * sizes.Dim);
+        Layout(framesFlat, plan.Video, frames, frameNorms);
+        df.zero_();
         var dWordsFlat = zeros_like(wordsFlat);
         foreach (var rc in plan.Text.Chunks)
         {
             using var rowScope = NewDisposeScope();
-            var (words, wordNorms) = Layout(wordsFlat, plan.Text, rc);
-            var dw = zeros_like(words);
+            var wr = words.narrow(0, 0, rc.Slots);
+            var wn = wordNorms.narrow(0, 0, rc.Slots);
+            LayoutChunk(wordsFlat, plan.Text, rc, wr, wn);
+            var dw = dwBuffer.narrow(0, 0, rc.Slots).zero_();
             foreach (var cc in plan.Video.Chunks)
             {
                 using var blockScope = NewDisposeScope();
-                var block = Block(words, frames, t, v, rc, cc, plan);
+                var block = Block(blockBuffer, wr, frames, t, v, rc, cc, plan);
                 var e = block.view(rc.Items, rc.Width, cc.Items, cc.Width);
+                var coefficient = coefficients.narrow(0, 0, block.numel()).view(rc.Items, rc.Width, cc.Items, cc.Width);
                 var gt = Cell(gradT2v, rc, cc);
                 var gv = Cell(gradV2t, rc, cc);
                 if (plan.Shifted)
                 {
                     var perWord = (gt.unsqueeze(1) / e.sum(3).add_(t.PadRows(rc), Scalars.One)).unsqueeze(3);         // (na, ka, nb, 1)
                     var perFrame = (gv.unsqueeze(2) / e.sum(1).add_(v.PadColumns(cc), Scalars.One)).unsqueeze(1);     // (na, 1, nb, kb)
-                    e.mul_(perWord.add(perFrame, Scalars.One));
+                    // e *= perWord + perFrame, the sum built in the workspace.
+                    e.mul_(coefficient.copy_(perWord.expand_as(coefficient)).add_(perFrame, Scalars.One));
                 }
                 else
                 {
@@ -104,64 +132,150 @@ internal static class FineGrainedKernel
                     var lv = e.logsumexp(1, keepdim: true);
                     lt.masked_fill_(lt.isinf(), Scalars.Zero);
                     lv.masked_fill_(lv.isinf(), Scalars.Zero);
-                    var overFrames = (e - lt).exp_().mul_(gt.view(rc.Items, 1, cc.Items, 1));
+                    var overFrames = coefficient.copy_(e).sub_(lt).exp_().mul_(gt.view(rc.Items, 1, cc.Items, 1));
                     e.sub_(lv).exp_().mul_(gv.view(rc.Items, 1, cc.Items, 1)).add_(overFrames, Scalars.One);
                 }
                 // block now holds dLoss/dC (zero at padding entries).
                 var fc = frames.narrow(0, cc.SlotStart, cc.Slots);
                 dw.addmm_(block, fc);
-                df.narrow(0, cc.SlotStart, cc.Slots).addmm_(block.t(), words);
+                df.narrow(0, cc.SlotStart, cc.Slots).addmm_(block.t(), wr);
             }
-            ScatterUnitGradient(dw, words, wordNorms, dWordsFlat, plan.Text, rc);
+            ScatterUnitGradient(dw, wr, wn, dWordsFlat, plan.Text, rc, scratch);
         }
         var dFramesFlat = zeros_like(framesFlat);
-        ScatterUnitGradient(df, frames, frameNorms, dFramesFlat, plan.Video, null);
+        foreach (var cc in plan.Video.Chunks)
+            ScatterUnitGradient(df.narrow(0, cc.SlotStart, cc.Slots), frames.narrow(0, cc.SlotStart, cc.Slots),
+                frameNorms.narrow(0, cc.SlotStart, cc.Slots), dFramesFlat, plan.Video, cc, scratch);
         return (dWordsFlat.MoveToOuterDisposeScope(), dFramesFlat.MoveToOuterDisposeScope());
     }
 
     /// <summary>
-    /// The plan's layout of one chunk (or, for null, the whole side): the flat slots it reads, scaled to unit length,
-    /// and their norms.
+    /// Lays out a whole side into <paramref name="unit"/> (slots, D) and <paramref name="norms"/> (slots, 1), one chunk
+    /// at a time: the flat slots it reads, scaled to unit length, and their norms.
     /// </summary>
-    private static (Tensor Unit, Tensor Norms) Layout(Tensor flat, FineGrainedPlan.Side side, FineGrainedPlan.Chunk? chunk)
+    private static void Layout(Tensor flat, FineGrainedPlan.Side side, Tensor unit, Tensor norms)
+    {
+        foreach (var c in side.Chunks)
+            LayoutChunk(flat, side, c, unit.narrow(0, c.SlotStart, c.Slots), norms.narrow(0, c.SlotStart, c.Slots));
+    }
+
+    /// <summary>
+    /// The plan's layout of one chunk, written into <paramref name="unit"/> (chunk slots, D) and
+    /// <paramref name="norms"/> (chunk slots, 1): the flat slots it reads, scaled to unit length, and their norms.
+    /// </summary>
+    private static void LayoutChunk(Tensor flat, FineGrainedPlan.Side side, FineGrainedPlan.Chunk chunk, Tensor unit, Tensor norms)
     {
         using var index = ChunkIndex(side, chunk, flat.device);
-        var gathered = flat.index_select(0, index);
-        var norms = gathered.norm(1, keepdim: true);
-        return (gathered.div_(norms), norms);
+        using (var gathered = flat.index_select(0, index))
+            unit.copy_(gathered);
+        using (var n = unit.norm(1, keepdim: true))
+            norms.copy_(n);
+        unit.div_(norms);
     }
 
     /// <summary>
     /// Adds to <paramref name="dFlat"/> the gradient w.r.t. the flat features, from the gradient
-    /// <paramref name="dUnit"/> w.r.t. the unit vectors: <c>dx = (g - u (u.g)) / |x|</c>, summed over the layout slots
-    /// that read each flat slot. Overwrites <paramref name="dUnit"/> and <paramref name="unit"/>.
+    /// <paramref name="dUnit"/> w.r.t. the unit vectors of one chunk: <c>dx = (g - u (u.g)) / |x|</c>, summed over the
+    /// layout slots that read each flat slot. Overwrites <paramref name="dUnit"/>, <paramref name="unit"/> and
+    /// <paramref name="scratch"/> (at least as many elements as <paramref name="dUnit"/>).
     /// </summary>
-    private static void ScatterUnitGradient(Tensor dUnit, Tensor unit, Tensor norms, Tensor dFlat, FineGrainedPlan.Side side, FineGrainedPlan.Chunk? chunk)
+    private static void ScatterUnitGradient(Tensor dUnit, Tensor unit, Tensor norms, Tensor dFlat, FineGrainedPlan.Side side,
+        FineGrainedPlan.Chunk chunk, Tensor scratch)
     {
-        using var radial = (dUnit * unit).sum(1, keepdim: true);
+        var product = scratch.narrow(0, 0, dUnit.numel()).view(dUnit.shape);
+        using var radial = product.copy_(dUnit).mul_(unit).sum(1, keepdim: true);
         dUnit.sub_(unit.mul_(radial)).div_(norms);
         using var index = ChunkIndex(side, chunk, dFlat.device);
         dFlat.index_add_(0, index, dUnit, Scalars.One);
     }
 
-    private static Tensor ChunkIndex(FineGrainedPlan.Side side, FineGrainedPlan.Chunk? chunk, Device device) =>
-        chunk is { } c
-            ? tensor(side.Index.AsSpan((int)c.SlotStart, (int)c.Slots).ToArray(), device: device)
-            : tensor(side.Index, device: device);
+    private static Tensor ChunkIndex(FineGrainedPlan.Side side, FineGrainedPlan.Chunk c, Device device) =>
+        tensor(side.Index.AsSpan((int)c.SlotStart, (int)c.Slots).ToArray(), device: device);
 
     /// <summary>
     /// One product block (the rc words <paramref name="wr"/> x cc columns): shifted plan <c>exp((C - 1)/alpha)</c>, else <c>C/alpha</c>, with
     /// padding entries at exp(-inf) = 0, respectively -inf.
     /// </summary>
-    private static Tensor Block(Tensor wr, Tensor frames, SideTensors t, SideTensors v,
+    private static Tensor Block(Tensor buffer, Tensor wr, Tensor frames, SideTensors t, SideTensors v,
         FineGrainedPlan.Chunk rc, FineGrainedPlan.Chunk cc, FineGrainedPlan plan)
     {
         var fc = frames.narrow(0, cc.SlotStart, cc.Slots);
         var columnBias = (plan.Shifted ? v.BiasMinusOne : v.Bias).narrow(0, cc.SlotStart, cc.Slots).unsqueeze(0);
-        var block = addmm(columnBias, wr, fc.t(), beta: 1, alpha: 1).add_(t.Bias.narrow(0, rc.SlotStart, rc.Slots).unsqueeze(1), Scalars.One);
+        // addmm(columnBias, wr, fc^T) written into the workspace: the bias broadcast first, then the same BLAS call.
+        var block = buffer.narrow(0, 0, rc.Slots * cc.Slots).view(rc.Slots, cc.Slots);
+        block.copy_(columnBias.expand(rc.Slots, cc.Slots)).addmm_(wr, fc.t(), beta: 1, alpha: 1).add_(t.Bias.narrow(0, rc.SlotStart, rc.Slots).unsqueeze(1), Scalars.One);
         using var alpha = plan.Alpha.ToScalar();
         if (plan.Alpha != 1) block.div_(alpha);
         return plan.Shifted ? block.exp_() : block;
+    }
+
+    /// <summary>The workspace sizes of a plan, in elements.</summary>
+    private readonly struct Sizes
+    {
+        public Sizes(FineGrainedPlan plan, long dim)
+        {
+            Dim = dim;
+            VideoSlots = plan.Video.Slots;
+            MaxRowSlots = plan.Text.Chunks.Max(c => c.Slots);
+            long maxColumnSlots = plan.Video.Chunks.Max(c => c.Slots);
+            MaxChunkSlots = Math.Max(MaxRowSlots, maxColumnSlots);
+            MaxBlock = MaxRowSlots * maxColumnSlots;
+        }
+
+        public long Dim { get; }
+
+        public long VideoSlots { get; }
+
+        public long MaxRowSlots { get; }
+
+        public long MaxChunkSlots { get; }
+
+        public long MaxBlock { get; }
+
+        /// <summary>Frames and their norms, one word chunk and its norms, one block.</summary>
+        public long[] Forward => [VideoSlots * Dim, VideoSlots, MaxRowSlots * Dim, MaxRowSlots, MaxBlock];
+
+        /// <summary>The forward's, plus the frame gradient, the word chunk's gradient, the block's coefficients and
+        /// the unit-gradient scratch.</summary>
+        public long[] Backward => [VideoSlots * Dim, VideoSlots, VideoSlots * Dim, MaxRowSlots * Dim, MaxRowSlots,
+            MaxRowSlots * Dim, MaxBlock, MaxBlock, MaxChunkSlots * Dim];
+    }
+
+    /// <summary>
+    /// One buffer per kernel call, cut into the views the pass needs (in the order of the sizes it was made for), so
+    /// that the pass makes no block-sized allocation of its own: its blocks change size from one chunk pair to the
+    /// next, and allocating each anew fragments the C heap (docs/performance.md). Made and freed by the call, so calls
+    /// on different threads share nothing.
+    /// </summary>
+    private sealed class Workspace
+    {
+        // Views start on 64-byte boundaries, like fresh allocations (BLAS kernels may depend on alignment).
+        private const long Align = 64;
+        private readonly Tensor _buffer;
+        private readonly long _elementBytes;
+        private long _used;
+
+        public Workspace(long[] sizes, Tensor like)
+        {
+            _elementBytes = like.ElementSize;
+            long total = sizes.Sum(Round);
+            _buffer = empty(total, dtype: like.dtype, device: like.device);
+        }
+
+        /// <summary>The next view, of the given shape.</summary>
+        public Tensor Take(params long[] shape)
+        {
+            long n = shape.Aggregate(1L, (a, b) => a * b);
+            var view = _buffer.narrow(0, _used, n).view(shape);
+            _used += Round(n);
+            return view;
+        }
+
+        private long Round(long elements)
+        {
+            long perLine = Math.Max(1, Align / _elementBytes);
+            return (elements + perLine - 1) / perLine * perLine;
+        }
     }
 
     /// <summary>The (texts, videos) cell of an N x N matrix (sorted order) that a chunk pair covers.</summary>

@@ -127,29 +127,38 @@ public sealed class FineGrainedSimilarity : nn.Module<TextFeatures, VideoFeature
         var sums = FineGrainedLseFunction.apply(words.to(computeType).reshape(-1, words.shape[2]),
             frames.to(computeType).reshape(-1, frames.shape[2]), plan, _pending);
         var device = words.device;
-        var textRank = tensor(plan.Text.Rank, device: device);
-        var videoRank = tensor(plan.Video.Rank, device: device);
-        var t2vSum = sums[0].index_select(0, textRank).index_select(1, videoRank);
-        var v2tSum = sums[1].index_select(0, textRank).index_select(1, videoRank);
+        using var textRank = tensor(plan.Text.Rank, device: device);
+        using var videoRank = tensor(plan.Video.Rank, device: device);
+        using var nWords = tensor(plan.Text.Counts, device: device).to(computeType).unsqueeze(1);     // (Nt, 1)
+        using var nFrames = tensor(plan.Video.Counts, device: device).to(computeType).unsqueeze(0);   // (1, Nv)
+        // Each N x N intermediate is freed as soon as it is used and the padding terms are added in place (autograd
+        // keeps none of them): at most three N x N buffers live at a time instead of a dozen until the call ends.
+        var t2v = Finish(sums[0], textRank, videoRank, nWords, nFrames, T);
+        var v2t = Finish(sums[1], textRank, videoRank, nFrames, nWords, V);
+        return (t2v.MoveToOuterDisposeScope(), v2t.MoveToOuterDisposeScope());
+    }
 
-        var nWords = tensor(plan.Text.Counts, device: device).to(computeType).unsqueeze(1);     // (Nt, 1)
-        var nFrames = tensor(plan.Video.Counts, device: device).to(computeType).unsqueeze(0);   // (1, Nv)
-        Tensor t2v, v2t;
+    /// <summary>One direction from the kernel's sorted sums (disposed here): back to the original order, the padded
+    /// slots' terms (<see cref="FineGrainedPadding.Original"/>) added, divided by the valid counts <paramref name="own"/>
+    /// of the summed side; <paramref name="other"/> holds the other side's valid counts, <paramref name="slots"/> the
+    /// summed side's padded length.</summary>
+    private Tensor Finish(Tensor sortedSum, Tensor textRank, Tensor videoRank, Tensor own, Tensor other, long slots)
+    {
+        Tensor sum;
+        using (sortedSum)
+        using (var rows = sortedSum.index_select(0, textRank))
+            sum = rows.index_select(1, videoRank);
         if (Padding == FineGrainedPadding.Original)
         {
             // docs/quirks.md Q3: each padded word adds alpha*log(#valid frames), each padded frame alpha*log(#valid words).
             using var alpha = Alpha.ToScalar();
-            using var t = T.ToScalar();
-            using var v = V.ToScalar();
-            t2v = t2vSum.add(nWords.neg().add(t, Scalars.One) * nFrames.log().mul(alpha), Scalars.One) / nWords;
-            v2t = v2tSum.add(nFrames.neg().add(v, Scalars.One) * nWords.log().mul(alpha), Scalars.One) / nFrames;
+            using var length = slots.ToScalar();
+            using var padded = own.neg().add(length, Scalars.One);
+            using var logOther = other.log().mul(alpha);
+            using var terms = padded * logOther;
+            sum.add_(terms, Scalars.One);
         }
-        else
-        {
-            t2v = t2vSum / nWords;
-            v2t = v2tSum / nFrames;
-        }
-        return (t2v.MoveToOuterDisposeScope(), v2t.MoveToOuterDisposeScope());
+        return sum.div_(own);
     }
 
     /// <summary>Adds "no valid slot's feature is all zeros" (its unit vector, direction, is undefined) to the checks.</summary>

@@ -25,7 +25,9 @@ internal class ValueChecks(bool enabled)
     {
         if (!Enabled) return;
         using var noGrad = no_grad();
-        _checks.Add((bad().reshape(1), report));
+        // Only the flag outlives the check: its temporaries (as large as the input) go now, not with the call.
+        using var scope = NewDisposeScope();
+        _checks.Add((bad().reshape(1).MoveToOuterDisposeScope(), report));
     }
 
     /// <summary>Queues a bool tensor to be read along with the flags; returns its index in <see cref="Read"/>'s result.</summary>
