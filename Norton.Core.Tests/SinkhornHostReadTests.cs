@@ -68,6 +68,22 @@ public class SinkhornHostReadTests
     }
 
     [Fact]
+    public void AnInPlaceBoolArrayReadIsNoTransfer()
+    {
+        // The fine-grained loss reads its masks this way with checks off: row-major values, counted apart.
+        using var scope = NewDisposeScope();
+        var mask = tensor(new[] { true, false, true, true, false, false }).reshape(2, 3);
+        HostReads.Reset();
+        Assert.Equal(new[] { true, false, true, true, false, false }, HostReads.InPlaceBools(mask));
+        Assert.Equal(new[] { true, true, false, false, true, false }, HostReads.InPlaceBools(mask.t()));   // a strided view
+        Assert.Equal(0, HostReads.Count);
+        Assert.Equal(2, HostReads.InPlaceCount);
+        using var meta = empty(new long[] { 2, 3 }, dtype: ScalarType.Bool, device: new Device(DeviceType.META));
+        Assert.Contains("CPU", Assert.Throws<InvalidOperationException>(() => HostReads.InPlaceBools(meta)).Message);
+        Assert.Equal(2, HostReads.InPlaceCount);
+    }
+
+    [Fact]
     public void AutoReadsOnceWithChecksAndNeverWithout()
     {
         using var scope = NewDisposeScope();

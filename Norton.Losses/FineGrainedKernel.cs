@@ -29,12 +29,20 @@ internal static class FineGrainedKernel
     /// The (t2vSum, v2tSum) sums, (Nt, Nv) each, rows and columns in the plan's sorted order, from the flat word
     /// (N*T, D) and frame (N*V, D) features.
     /// </summary>
-    public static (Tensor T2vSum, Tensor V2tSum) Forward(Tensor wordsFlat, Tensor framesFlat, FineGrainedPlan plan)
+    /// <param name="wordsFlat">(N*T, D) word features.</param>
+    /// <param name="framesFlat">(N*V, D) frame features.</param>
+    /// <param name="plan">The layout.</param>
+    /// <param name="textValid">Null: the plan's valid slots. Else (N*T) bool, the valid words on the device, for a
+    /// plan whose text side is the identity layout (<see cref="FineGrainedLayout.Dense"/>): invalid slots are treated
+    /// as the plan's padding slots, so nothing is read to the host.</param>
+    /// <param name="videoValid">The same for the frames.</param>
+    public static (Tensor T2vSum, Tensor V2tSum) Forward(Tensor wordsFlat, Tensor framesFlat, FineGrainedPlan plan,
+        Tensor? textValid = null, Tensor? videoValid = null)
     {
         long nt = plan.Text.Counts.LongLength, nv = plan.Video.Counts.LongLength;
         using var scope = NewDisposeScope();
-        var t = new SideTensors(plan.Text, wordsFlat);
-        var v = new SideTensors(plan.Video, wordsFlat);
+        var t = new SideTensors(plan.Text, wordsFlat, textValid);
+        var v = new SideTensors(plan.Video, wordsFlat, videoValid);
         var sizes = new Sizes(plan, wordsFlat.shape[1]);
         var ws = new Workspace(sizes.Forward, wordsFlat);
         var frames = ws.Take(sizes.VideoSlots, sizes.Dim);
@@ -42,7 +50,7 @@ internal static class FineGrainedKernel
         var words = ws.Take(sizes.MaxRowSlots, sizes.Dim);
         var wordNorms = ws.Take(sizes.MaxRowSlots, 1);
         var blockBuffer = ws.Take(sizes.MaxBlock);
-        Layout(framesFlat, plan.Video, frames, frameNorms);
+        Layout(framesFlat, plan.Video, v, frames, frameNorms);
         var t2v = empty(nt, nv, dtype: wordsFlat.dtype, device: wordsFlat.device);
         var v2t = empty(nt, nv, dtype: wordsFlat.dtype, device: wordsFlat.device);
         double alpha = plan.Alpha;
@@ -51,7 +59,7 @@ internal static class FineGrainedKernel
         {
             using var rowScope = NewDisposeScope();
             var wr = words.narrow(0, 0, rc.Slots);
-            LayoutChunk(wordsFlat, plan.Text, rc, wr, wordNorms.narrow(0, 0, rc.Slots));
+            LayoutChunk(wordsFlat, plan.Text, t, rc, wr, wordNorms.narrow(0, 0, rc.Slots));
             foreach (var cc in plan.Video.Chunks)
             {
                 using var blockScope = NewDisposeScope();
@@ -84,12 +92,15 @@ internal static class FineGrainedKernel
     /// <summary>
     /// Gradients w.r.t. the flat words and frames, given the gradients of the two sums (sorted order). The word side
     /// is laid out, differentiated and scattered back one row chunk at a time, so only the frame side is held whole.
+    /// <paramref name="textValid"/> and <paramref name="videoValid"/> as in <see cref="Forward"/> (the gradient at an
+    /// invalid slot is zero, as at a slot the packed layout leaves out).
     /// </summary>
-    public static (Tensor DWordsFlat, Tensor DFramesFlat) Backward(Tensor wordsFlat, Tensor framesFlat, Tensor gradT2v, Tensor gradV2t, FineGrainedPlan plan)
+    public static (Tensor DWordsFlat, Tensor DFramesFlat) Backward(Tensor wordsFlat, Tensor framesFlat, Tensor gradT2v, Tensor gradV2t,
+        FineGrainedPlan plan, Tensor? textValid = null, Tensor? videoValid = null)
     {
         using var scope = NewDisposeScope();
-        var t = new SideTensors(plan.Text, wordsFlat);
-        var v = new SideTensors(plan.Video, wordsFlat);
+        var t = new SideTensors(plan.Text, wordsFlat, textValid);
+        var v = new SideTensors(plan.Video, wordsFlat, videoValid);
         var sizes = new Sizes(plan, wordsFlat.shape[1]);
         var ws = new Workspace(sizes.Backward, wordsFlat);
         var frames = ws.Take(sizes.VideoSlots, sizes.Dim);
@@ -101,7 +112,7 @@ internal static class FineGrainedKernel
         var blockBuffer = ws.Take(sizes.MaxBlock);
         var coefficients = ws.Take(sizes.MaxBlock);
         var scratch = ws.Take(sizes.MaxChunkSlots * sizes.Dim);
-        Layout(framesFlat, plan.Video, frames, frameNorms);
+        Layout(framesFlat, plan.Video, v, frames, frameNorms);
         df.zero_();
         var dWordsFlat = zeros_like(wordsFlat);
         foreach (var rc in plan.Text.Chunks)
@@ -109,7 +120,7 @@ internal static class FineGrainedKernel
             using var rowScope = NewDisposeScope();
             var wr = words.narrow(0, 0, rc.Slots);
             var wn = wordNorms.narrow(0, 0, rc.Slots);
-            LayoutChunk(wordsFlat, plan.Text, rc, wr, wn);
+            LayoutChunk(wordsFlat, plan.Text, t, rc, wr, wn);
             var dw = dwBuffer.narrow(0, 0, rc.Slots).zero_();
             foreach (var cc in plan.Video.Chunks)
             {
@@ -153,23 +164,29 @@ internal static class FineGrainedKernel
     /// Lays out a whole side into <paramref name="unit"/> (slots, D) and <paramref name="norms"/> (slots, 1), one chunk
     /// at a time: the flat slots it reads, scaled to unit length, and their norms.
     /// </summary>
-    private static void Layout(Tensor flat, FineGrainedPlan.Side side, Tensor unit, Tensor norms)
+    private static void Layout(Tensor flat, FineGrainedPlan.Side side, SideTensors tensors, Tensor unit, Tensor norms)
     {
         foreach (var c in side.Chunks)
-            LayoutChunk(flat, side, c, unit.narrow(0, c.SlotStart, c.Slots), norms.narrow(0, c.SlotStart, c.Slots));
+            LayoutChunk(flat, side, tensors, c, unit.narrow(0, c.SlotStart, c.Slots), norms.narrow(0, c.SlotStart, c.Slots));
     }
 
     /// <summary>
     /// The plan's layout of one chunk, written into <paramref name="unit"/> (chunk slots, D) and
     /// <paramref name="norms"/> (chunk slots, 1): the flat slots it reads, scaled to unit length, and their norms.
+    /// Slots that a device mask marks invalid (dense layout) become zero vectors of norm 1, whatever they held: their
+    /// product entries are then finite and the padding bias removes them, like the packed layout's padding.
     /// </summary>
-    private static void LayoutChunk(Tensor flat, FineGrainedPlan.Side side, FineGrainedPlan.Chunk chunk, Tensor unit, Tensor norms)
+    private static void LayoutChunk(Tensor flat, FineGrainedPlan.Side side, SideTensors tensors, FineGrainedPlan.Chunk chunk,
+        Tensor unit, Tensor norms)
     {
         using var index = ChunkIndex(side, chunk, flat.device);
         using (var gathered = flat.index_select(0, index))
             unit.copy_(gathered);
+        using var invalid = tensors.Invalid?.narrow(0, chunk.SlotStart, chunk.Slots);
+        if (invalid is not null) unit.masked_fill_(invalid, Scalars.Zero);
         using (var n = unit.norm(1, keepdim: true))
             norms.copy_(n);
+        if (invalid is not null) norms.masked_fill_(invalid, Scalars.One);
         unit.div_(norms);
     }
 
@@ -282,17 +299,33 @@ internal static class FineGrainedKernel
     private static Tensor Cell(Tensor m, FineGrainedPlan.Chunk rc, FineGrainedPlan.Chunk cc) =>
         m.narrow(0, rc.ItemStart, rc.Items).narrow(1, cc.ItemStart, cc.Items);
 
-    /// <summary>Device tensors of one side of the plan, made for one pass.</summary>
+    /// <summary>Device tensors of one side of the plan, made for one pass: from the plan's host arrays, or, in the
+    /// dense layout, from the valid slots given on the device (layout order).</summary>
     private sealed class SideTensors
     {
-        public SideTensors(FineGrainedPlan.Side side, Tensor like)
+        public SideTensors(FineGrainedPlan.Side side, Tensor like, Tensor? valid)
         {
-            var real = tensor(side.Real, device: like.device);
+            Tensor real;
+            if (valid is null)
+            {
+                real = tensor(side.Real, device: like.device);
+                Counts = tensor(side.SortedCounts, device: like.device).to(like.dtype);
+            }
+            else
+            {
+                if (!side.IsIdentity || valid.numel() != side.Slots || valid.dtype != ScalarType.Bool)
+                    throw new InvalidOperationException("A device mask needs the identity layout of its shape (a plan made without its mask).");
+                real = valid.view(-1);
+                Counts = real.view(-1, side.Chunks[0].Width).sum(1, type: like.dtype);   // identity order = sorted order
+                Invalid = real.logical_not().unsqueeze(1);
+            }
             Bias = zeros(side.Slots, dtype: like.dtype, device: like.device).masked_fill_(real.logical_not(), Scalars.NegativeInfinity);
             BiasMinusOne = Bias.sub(Scalars.One);
             PadOne = real.logical_not().to(like.dtype);
-            Counts = tensor(side.SortedCounts, device: like.device).to(like.dtype);
         }
+
+        /// <summary>Dense layout only: (slots, 1), true at the slots the device mask marks invalid.</summary>
+        public Tensor? Invalid { get; }
 
         /// <summary>0 for real slots, -inf for padding.</summary>
         public Tensor Bias { get; }

@@ -44,6 +44,11 @@ internal sealed class FineGrainedPlan
 
         /// <summary>Slots of the padded layout.</summary>
         public long Slots => Index.LongLength;
+
+        /// <summary>Every slot of every item valid: the layout is the input's own order (<c>Index[i] = i</c>, one chunk
+        /// width, the identity <see cref="Rank"/>), so a mask of the input's shape, flattened, is in layout order too
+        /// (<see cref="FineGrainedLayout.Dense"/>).</summary>
+        public required bool IsIdentity { get; init; }
     }
 
     private FineGrainedPlan(Side text, Side video, double alpha, bool shifted)
@@ -148,7 +153,11 @@ internal sealed class FineGrainedPlan
                 at += c.Width;
             }
         }
-        return new Side { Index = index, Real = real, Rank = rank, Counts = counts, SortedCounts = sorted, Chunks = chunks };
+        return new Side
+        {
+            Index = index, Real = real, Rank = rank, Counts = counts, SortedCounts = sorted, Chunks = chunks,
+            IsIdentity = counts.All(c => c == slots),
+        };
     }
 
     /// <summary>

@@ -54,6 +54,10 @@ public sealed class FineGrainedSimilarity : nn.Module<TextFeatures, VideoFeature
     /// <summary>Budget for the product blocks, bytes.</summary>
     public long MemoryBudgetBytes { get; }
 
+    /// <summary>How masked batches are laid out (<see cref="FineGrainedLayout"/>); <see cref="FineGrainedLayout.Auto"/>
+    /// unless a test forces one. Read by <see cref="Prepare"/>.</summary>
+    internal FineGrainedLayout Layout { get; set; } = FineGrainedLayout.Auto;
+
     // Gradients this operator's backward handed to autograd, disposed on its next call (see FineGrainedLseFunction).
     private readonly FineGrainedPendingGradients _pending = new();
 
@@ -85,13 +89,23 @@ public sealed class FineGrainedSimilarity : nn.Module<TextFeatures, VideoFeature
         return (t2v.MoveToOuterDisposeScope(), v2t.MoveToOuterDisposeScope());
     }
 
+    /// <summary>How one side's mask reaches the kernel: not given (every slot valid), a payload of the checks' one
+    /// transfer (index in <see cref="LossValueChecks.Read"/>'s result), read in place from CPU memory
+    /// (<see cref="Host"/>), or applied on the device in the dense layout (<see cref="OnDevice"/>).</summary>
+    internal readonly record struct MaskSource(int Payload, bool[]? Host, bool OnDevice)
+    {
+        /// <summary>No mask given.</summary>
+        public static MaskSource None => new(-1, null, false);
+    }
+
     /// <summary>The inputs of one call, checked for shape and dtype, with their value checks and mask reads queued.</summary>
     internal readonly record struct Prepared(Tensor Words, Tensor Frames, Tensor TextMask, Tensor VideoMask,
-        int TextMaskPayload, int VideoMaskPayload);
+        MaskSource Text, MaskSource Video);
 
     /// <summary>Shape/dtype checks (immediate), value checks and the masks' host copy (queued on
-    /// <paramref name="checks"/>, read once by the caller). Tensors live in the caller's dispose scope.</summary>
-    internal static Prepared Prepare(TextFeatures text, VideoFeatures video, LossValueChecks checks)
+    /// <paramref name="checks"/>, read once by the caller; with checks off, read in place from CPU memory, or not at
+    /// all in the <see cref="FineGrainedLayout.Dense"/> layout). Tensors live in the caller's dispose scope.</summary>
+    internal Prepared Prepare(TextFeatures text, VideoFeatures video, LossValueChecks checks)
     {
         var words = text.Words ?? throw Guard.Argument("text.Words",
             "be given for the video-paragraph loss (sequence branch)", "is null", "text");
@@ -107,10 +121,26 @@ public sealed class FineGrainedSimilarity : nn.Module<TextFeatures, VideoFeature
         var videoMask = TokenFeatureChecks.BoolMask(checks, frames, video.Mask, "video.Mask");
         CheckDirections(checks, words, textMask, "text.Words");
         CheckDirections(checks, frames, videoMask, "video.Frames");
+        bool dense = Layout switch
+        {
+            FineGrainedLayout.Dense => true,
+            FineGrainedLayout.Packed => false,
+            _ => !checks.Enabled && words.device_type != DeviceType.CPU,
+        };
+        return new Prepared(words, frames, textMask, videoMask,
+            Source(text.Mask is not null, textMask, checks, dense), Source(video.Mask is not null, videoMask, checks, dense));
+    }
+
+    /// <summary>Where one side's mask comes from (docs/performance.md, "Host reads of the loss").</summary>
+    private static MaskSource Source(bool given, Tensor mask, LossValueChecks checks, bool dense)
+    {
         // Without a mask every slot is valid: the plan needs no read.
-        int textPayload = text.Mask is null ? -1 : checks.AddPayload(textMask);
-        int videoPayload = video.Mask is null ? -1 : checks.AddPayload(videoMask);
-        return new Prepared(words, frames, textMask, videoMask, textPayload, videoPayload);
+        if (!given) return MaskSource.None;
+        if (dense) return new MaskSource(-1, null, true);
+        // Checks on: the mask rides in their one transfer. Off: CPU memory is read where it lies (no transfer, no
+        // sync); a device mask in the packed layout (forced) costs one transfer, made by the checks' Read.
+        if (checks.Enabled || mask.device_type != DeviceType.CPU) return new MaskSource(checks.AddPayload(mask), null, false);
+        return new MaskSource(-1, Norton.Core.Validation.HostReads.InPlaceBools(mask), false);
     }
 
     /// <summary>The similarities of prepared inputs, given the payloads <see cref="LossValueChecks.Read"/> returned.</summary>
@@ -120,17 +150,25 @@ public sealed class FineGrainedSimilarity : nn.Module<TextFeatures, VideoFeature
         var (words, frames) = (prepared.Words, prepared.Frames);
         var computeType = words.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         long T = words.shape[1], V = frames.shape[1];
-        bool[] HostMask(int payload, Tensor tokens) =>
-            payload >= 0 ? payloads[payload] : Enumerable.Repeat(true, (int)(tokens.shape[0] * tokens.shape[1])).ToArray();
-        var plan = FineGrainedPlan.Create(HostMask(prepared.TextMaskPayload, words), T, HostMask(prepared.VideoMaskPayload, frames), V,
+        // A mask applied on the device (dense layout) enters the plan as all-valid: the plan then comes from shapes alone.
+        bool[] HostMask(MaskSource source, Tensor tokens) =>
+            source.Payload >= 0 ? payloads[source.Payload]
+            : source.Host ?? Enumerable.Repeat(true, (int)(tokens.shape[0] * tokens.shape[1])).ToArray();
+        var plan = FineGrainedPlan.Create(HostMask(prepared.Text, words), T, HostMask(prepared.Video, frames), V,
             Alpha, computeType == ScalarType.Float64 ? 8 : 4, MemoryBudgetBytes);
+        Tensor? textValid = prepared.Text.OnDevice ? prepared.TextMask.flatten() : null;      // (Nt*T), layout order
+        Tensor? videoValid = prepared.Video.OnDevice ? prepared.VideoMask.flatten() : null;   // (Nv*V)
         var sums = FineGrainedLseFunction.apply(words.to(computeType).reshape(-1, words.shape[2]),
-            frames.to(computeType).reshape(-1, frames.shape[2]), plan, _pending);
+            frames.to(computeType).reshape(-1, frames.shape[2]), plan, _pending, textValid, videoValid);
         var device = words.device;
         using var textRank = tensor(plan.Text.Rank, device: device);
         using var videoRank = tensor(plan.Video.Rank, device: device);
-        using var nWords = tensor(plan.Text.Counts, device: device).to(computeType).unsqueeze(1);     // (Nt, 1)
-        using var nFrames = tensor(plan.Video.Counts, device: device).to(computeType).unsqueeze(0);   // (1, Nv)
+        // Valid counts: the plan's, or the device mask's row sums (dense layout; exact in the compute dtype).
+        Tensor Counts(FineGrainedPlan.Side side, MaskSource source, Tensor mask) => source.OnDevice
+            ? mask.sum(1, type: computeType)
+            : tensor(side.Counts, device: device).to(computeType);
+        using var nWords = Counts(plan.Text, prepared.Text, prepared.TextMask).unsqueeze(1);       // (Nt, 1)
+        using var nFrames = Counts(plan.Video, prepared.Video, prepared.VideoMask).unsqueeze(0);   // (1, Nv)
         // Each N x N intermediate is freed as soon as it is used and the padding terms are added in place (autograd
         // keeps none of them): at most three N x N buffers live at a time instead of a dozen until the call ends.
         var t2v = Finish(sums[0], textRank, videoRank, nWords, nFrames, T);

@@ -10,6 +10,10 @@ internal static class HostReads
     /// <summary>Transfers made on this thread since the last <see cref="Reset"/> (for tests).</summary>
     internal static int Count => Norton.Core.Validation.HostReads.Count;
 
+    /// <summary>Reads made in place from CPU memory on this thread since the last <see cref="Reset"/> (for tests): no
+    /// transfer, so not in <see cref="Count"/>.</summary>
+    internal static int InPlaceCount => Norton.Core.Validation.HostReads.InPlaceCount;
+
     /// <summary>Starts counting from zero on this thread.</summary>
     internal static void Reset() => Norton.Core.Validation.HostReads.Reset();
 }

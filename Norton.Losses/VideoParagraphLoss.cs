@@ -106,7 +106,7 @@ public sealed class VideoParagraphLoss : nn.Module<VideoFeatures, TextFeatures, 
         long? k = PromptRank(n);
 
         var computeType = SimilarityMath.ComputeType(video.Pooled.dtype);
-        var prepared = FineGrainedSimilarity.Prepare(text, video, checks);
+        var prepared = _fine.Prepare(text, video, checks);
         var pv = video.Pooled.to(computeType);
         var pt = text.Pooled.to(computeType);
         var pvNorm = pv.norm(-1, keepdim: true);

@@ -45,6 +45,19 @@ internal static class HostReads
         return t.item<bool>();
     }
 
+    /// <summary>Reads a bool tensor of the CPU where it lies, flattened (row-major): not a device-to-host transfer
+    /// (the values are in host memory already, and a CPU op has finished when it returns).</summary>
+    /// <exception cref="InvalidOperationException">The tensor is not on the CPU (that read would be a transfer: use
+    /// <see cref="Bools"/>).</exception>
+    internal static bool[] InPlaceBools(Tensor t)
+    {
+        if (t.device_type != DeviceType.CPU)
+            throw new InvalidOperationException($"An in-place read needs a CPU tensor, but this one is on {t.device}.");
+        _inPlace++;
+        using var scope = NewDisposeScope();
+        return t.flatten().contiguous().data<bool>().ToArray();
+    }
+
     /// <summary>Reads one bool (a 0-dim or one-element tensor) in one transfer.</summary>
     internal static bool Flag(Tensor t)
     {
