@@ -9,17 +9,21 @@ namespace Norton.Losses.Tests;
 /// <summary>
 /// Device-to-host transfers of one NortonLoss.forward + backward, counted through Norton.Core's single read helper
 /// (HostReads), which the loss's value checks and the Sinkhorn solver both go through: one with value checks on, none
-/// with them off unless the masks must be read for the fine-grained layout. The solves themselves read nothing: the
-/// loss runs them with the solver's value checks off, its own checks having covered their inputs (docs/performance.md).
+/// with them off. The masks the fine-grained kernel packs ride in the checks' one transfer; with checks off they are
+/// read in place from CPU memory (no transfer, counted apart: HostReads.InPlaceCount), and tensors on a device get the
+/// dense layout, which reads nothing (forced here on the CPU). The solves themselves read nothing: the loss runs them
+/// with the solver's value checks off, its own checks having covered their inputs (docs/performance.md).
 /// </summary>
 public class HostReadTests
 {
     private static readonly NortonLossOptions Small = new() { Length = 4 };
 
-    private static int ReadsOfOneStep(NortonLossOptions options, VideoFeatures v, TextFeatures t)
+    private static int ReadsOfOneStep(NortonLossOptions options, VideoFeatures v, TextFeatures t,
+        FineGrainedLayout layout = FineGrainedLayout.Auto)
     {
         using var scope = NewDisposeScope();
         using var loss = new NortonLoss(options);
+        if (loss.VideoParagraph is { } paragraph) paragraph.FineGrained.Layout = layout;
         HostReads.Reset();
         using (var o = loss.forward(v, t))
             o.Loss.backward();
@@ -59,15 +63,32 @@ public class HostReadTests
     }
 
     [Fact]
-    public void ChecksOffReadNothingButTheMasksLayout()
+    public void ChecksOffReadNothing()
     {
         var (v, t) = Batch(n: 12, requiresGrad: true);
         var off = Small with { CheckValues = false };
         var (vu, tu) = Unmasked(v, t);
         Assert.Equal(0, ReadsOfOneStep(off, vu, tu));
+        Assert.Equal(0, HostReads.InPlaceCount);
         Assert.Equal(0, ReadsOfOneStep(off with { SequenceContrastWeight = null }, v, t));
-        // Masks: the fine-grained kernel packs the valid slots on the host, one transfer for both masks.
-        Assert.Equal(1, ReadsOfOneStep(off, v, t));
+        Assert.Equal(0, HostReads.InPlaceCount);
+        // Masks on the CPU: the fine-grained kernel packs the valid slots, both masks read where they lie (no transfer).
+        Assert.Equal(0, ReadsOfOneStep(off, v, t));
+        Assert.Equal(2, HostReads.InPlaceCount);
+        // The dense layout (what Auto runs for tensors on a device) applies the masks on the device: nothing is read.
+        Assert.Equal(0, ReadsOfOneStep(off, v, t, FineGrainedLayout.Dense));
+        Assert.Equal(0, HostReads.InPlaceCount);
+    }
+
+    [Fact]
+    public void ChecksOnReadTheMasksInTheirOneTransfer()
+    {
+        var (v, t) = Batch(n: 12, requiresGrad: true);
+        Assert.Equal(1, ReadsOfOneStep(Small, v, t));
+        Assert.Equal(0, HostReads.InPlaceCount);
+        // The dense layout leaves the masks out of it: the transfer holds the check flags alone.
+        Assert.Equal(1, ReadsOfOneStep(Small, v, t, FineGrainedLayout.Dense));
+        Assert.Equal(0, HostReads.InPlaceCount);
     }
 
     [Fact]
