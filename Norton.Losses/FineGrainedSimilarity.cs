@@ -21,6 +21,10 @@ namespace Norton.Losses;
 /// <see cref="MemoryBudgetBytes"/>; the log-sum-exp reductions run on each block and only N x N sums are kept. The
 /// backward is hand-written and recomputes each block's product, so neither direction ever holds the
 /// N x N x T x V tensor. Values and gradients equal the direct computation up to round-off.</para>
+/// <para>Host reads: that packing needs the masks' values. With value checks on they ride in the checks' one transfer;
+/// with checks off, CPU masks are read in place (no transfer), and for tensors on a device the kernel runs a dense
+/// layout instead, every slot in the input's order with the masks applied on the device, which reads nothing
+/// (docs/performance.md, "Host reads of the loss").</para>
 /// <para>float16/bfloat16 features are computed in float32 (results float32); float64 stays float64.</para>
 /// </remarks>
 public sealed class FineGrainedSimilarity : nn.Module<TextFeatures, VideoFeatures, (Tensor TextToVideo, Tensor VideoToText)>

@@ -143,8 +143,8 @@ public sealed record NortonLossOptions
     /// Check the input values on every call: finite features, 0/1 masks, a valid slot per row, no all-zero feature
     /// whose direction is needed. Default true. The checks of one call are batched into one device-to-host transfer
     /// (together with the masks the fine-grained layout needs); false skips them, so a training step on a GPU makes
-    /// no transfer for them (bad values then give NaN or garbage instead of an exception). Shapes, dtypes and devices
-    /// are always checked.
+    /// no transfer at all (masks on a device are then applied there instead of being read; bad values give NaN or
+    /// garbage instead of an exception). Shapes, dtypes and devices are always checked.
     /// </summary>
     public bool CheckValues { get; init; } = true;
 
