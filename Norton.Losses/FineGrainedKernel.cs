@@ -179,9 +179,17 @@ internal static class FineGrainedKernel
     private static void LayoutChunk(Tensor flat, FineGrainedPlan.Side side, SideTensors tensors, FineGrainedPlan.Chunk chunk,
         Tensor unit, Tensor norms)
     {
-        using var index = ChunkIndex(side, chunk, flat.device);
-        using (var gathered = flat.index_select(0, index))
+        // An identity layout (every slot valid, or the dense layout) is a slice: no index tensor to copy to the device.
+        if (side.IsIdentity)
+        {
+            unit.copy_(flat.narrow(0, chunk.SlotStart, chunk.Slots));
+        }
+        else
+        {
+            using var index = ChunkIndex(side, chunk, flat.device);
+            using var gathered = flat.index_select(0, index);
             unit.copy_(gathered);
+        }
         using var invalid = tensors.Invalid?.narrow(0, chunk.SlotStart, chunk.Slots);
         if (invalid is not null) unit.masked_fill_(invalid, Scalars.Zero);
         using (var n = unit.norm(1, keepdim: true))
@@ -202,6 +210,12 @@ internal static class FineGrainedKernel
         var product = scratch.narrow(0, 0, dUnit.numel()).view(dUnit.shape);
         using var radial = product.copy_(dUnit).mul_(unit).sum(1, keepdim: true);
         dUnit.sub_(unit.mul_(radial)).div_(norms);
+        if (side.IsIdentity)
+        {
+            // Each flat slot has one layout slot: adding to the slice is the same sum (into zeros) as the scatter.
+            dFlat.narrow(0, chunk.SlotStart, chunk.Slots).add_(dUnit, Scalars.One);
+            return;
+        }
         using var index = ChunkIndex(side, chunk, dFlat.device);
         dFlat.index_add_(0, index, dUnit, Scalars.One);
     }

@@ -165,8 +165,9 @@ public sealed class FineGrainedSimilarity : nn.Module<TextFeatures, VideoFeature
         var sums = FineGrainedLseFunction.apply(words.to(computeType).reshape(-1, words.shape[2]),
             frames.to(computeType).reshape(-1, frames.shape[2]), plan, _pending, textValid, videoValid);
         var device = words.device;
-        using var textRank = tensor(plan.Text.Rank, device: device);
-        using var videoRank = tensor(plan.Video.Rank, device: device);
+        // Identity layouts keep the input's order: no rank tensor to copy to the device.
+        using var textRank = plan.Text.IsIdentity ? null : tensor(plan.Text.Rank, device: device);
+        using var videoRank = plan.Video.IsIdentity ? null : tensor(plan.Video.Rank, device: device);
         // Valid counts: the plan's, or the device mask's row sums (dense layout; exact in the compute dtype).
         Tensor Counts(FineGrainedPlan.Side side, MaskSource source, Tensor mask) => source.OnDevice
             ? mask.sum(1, type: computeType)
@@ -183,13 +184,13 @@ public sealed class FineGrainedSimilarity : nn.Module<TextFeatures, VideoFeature
     /// <summary>One direction from the kernel's sorted sums (disposed here): back to the original order, the padded
     /// slots' terms (<see cref="FineGrainedPadding.Original"/>) added, divided by the valid counts <paramref name="own"/>
     /// of the summed side; <paramref name="other"/> holds the other side's valid counts, <paramref name="slots"/> the
-    /// summed side's padded length.</summary>
-    private Tensor Finish(Tensor sortedSum, Tensor textRank, Tensor videoRank, Tensor own, Tensor other, long slots)
+    /// summed side's padded length; a null rank is the identity order.</summary>
+    private Tensor Finish(Tensor sortedSum, Tensor? textRank, Tensor? videoRank, Tensor own, Tensor other, long slots)
     {
         Tensor sum;
         using (sortedSum)
-        using (var rows = sortedSum.index_select(0, textRank))
-            sum = rows.index_select(1, videoRank);
+        using (var rows = textRank is null ? sortedSum.alias() : sortedSum.index_select(0, textRank))
+            sum = videoRank is null ? rows.clone() : rows.index_select(1, videoRank);
         if (Padding == FineGrainedPadding.Original)
         {
             // docs/quirks.md Q3: each padded word adds alpha*log(#valid frames), each padded frame alpha*log(#valid words).
