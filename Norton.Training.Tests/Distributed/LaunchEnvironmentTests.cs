@@ -59,4 +59,16 @@ public sealed class LaunchEnvironmentTests
         Assert.Contains("openmpi-bin libopenmpi-dev", e.Message);
         Assert.Contains(MpiLibrary.LibraryVariable, e.Message);
     }
+
+    [Fact]
+    public void TheLauncherPicksWhichMpiLoadsFirst()
+    {
+        // Hydra (MPICH) sets PMI_*; Open MPI's mpirun sets OMPI_*; with both MPIs installed each loads its own.
+        Assert.Equal("libmpi.so.12", MpiLibrary.CandidatesFor(Env(("PMI_SIZE", "2"), ("PMI_RANK", "0")))[0]);
+        Assert.Equal("libmpi.so.40", MpiLibrary.CandidatesFor(Env(("OMPI_COMM_WORLD_SIZE", "2")))[0]);
+        // srun with PMIx, or no launcher at all: Open MPI first, as before.
+        Assert.Equal(MpiLibrary.Candidates, MpiLibrary.CandidatesFor(Env(("PMIX_RANK", "1"))));
+        Assert.Equal(MpiLibrary.Candidates, MpiLibrary.CandidatesFor(Env()));
+        Assert.Equal(MpiLibrary.Candidates.Order(), MpiLibrary.CandidatesFor(Env(("PMI_RANK", "0"))).Order());
+    }
 }

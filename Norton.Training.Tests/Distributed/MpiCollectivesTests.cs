@@ -17,6 +17,27 @@ public sealed class MpiCollectivesTests
             // Each rank's report from its own file: two ranks' long stdout lines can interleave in mpirun's forwarding.
             var lines = Enumerable.Range(0, 2).Select(r => JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, $"basics-rank{r}.json"))).RootElement).ToList();
             CheckReports(lines);
+            Assert.All(lines, e => Assert.Equal("OpenMpi", e.GetProperty("flavor").GetString()));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void TwoRanksUnderMpich_EveryCollectiveGivesTheSame()
+    {
+        // MPICH's ABI (integer handles, libmpi.so.12) and its launcher: the binding picks the library from the
+        // launcher's variables, and UCX (MPICH's transport) must leave SIGSEGV to .NET.
+        string dir = MpiJob.TemporaryDirectory();
+        try
+        {
+            var result = MpiJob.RunMpich(2, TimeSpan.FromSeconds(120), "basics", "--out", dir);
+            Assert.True(result.ExitCode == 0, MpiJob.Describe(result));
+            var lines = Enumerable.Range(0, 2).Select(r => JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, $"basics-rank{r}.json"))).RootElement).ToList();
+            CheckReports(lines);
+            Assert.All(lines, e => Assert.Equal("Mpich", e.GetProperty("flavor").GetString()));
         }
         finally
         {

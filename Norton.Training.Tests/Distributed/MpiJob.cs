@@ -42,6 +42,17 @@ internal static class MpiJob
         Start(Mpirun, ["--allow-run-as-root", "--oversubscribe", "--mca", "btl_vader_single_copy_mechanism", "none",
             "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), Dotnet, HostDll, .. args], timeout);
 
+    /// <summary>MPICH's launcher (Hydra), <c>mpirun.mpich</c> on PATH.</summary>
+    public static string MpirunMpich =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
+            .Select(d => Path.Combine(d, "mpirun.mpich")).FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException(
+            "mpirun.mpich is not on PATH: the MPICH test needs MPICH (Debian/Ubuntu: apt-get install mpich; .ci/run installs it).");
+
+    /// <summary>Runs <c>mpirun.mpich -np ranks dotnet host args</c> (Hydra runs as root without a flag).</summary>
+    public static Result RunMpich(int ranks, TimeSpan timeout, params string[] args) =>
+        Start(MpirunMpich, ["-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), Dotnet, HostDll, .. args], timeout);
+
     /// <summary>Runs the host as a plain process (a world of one).</summary>
     public static Result RunAlone(TimeSpan timeout, params string[] args) => Start(Dotnet, [HostDll, .. args], timeout);
 

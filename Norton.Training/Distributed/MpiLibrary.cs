@@ -17,6 +17,8 @@ internal sealed unsafe class MpiLibrary
     /// <summary>The environment variable that names the MPI library file to load instead of the candidates.</summary>
     public const string LibraryVariable = "NORTON_MPI_LIBRARY";
 
+    private const string UcxErrorSignals = "UCX_ERROR_SIGNALS";
+
     private const int ThreadSerialized = 2; // MPI_THREAD_SERIALIZED, the same value in both ABIs
 
     private readonly delegate* unmanaged<int*, byte***, int, int*, int> _initThread;
@@ -105,15 +107,34 @@ internal sealed unsafe class MpiLibrary
     /// <summary>MPI_IN_PLACE.</summary>
     public nint InPlace { get; }
 
-    /// <summary>Loads <c>NORTON_MPI_LIBRARY</c> if set, else the first of <see cref="Candidates"/> that loads.</summary>
+    /// <summary>
+    /// <see cref="Candidates"/> in the order the launcher suggests: a process started by MPICH's Hydra
+    /// (<c>PMI_SIZE</c> or <c>PMI_RANK</c> without Open MPI's <c>OMPI_COMM_WORLD_SIZE</c>) tries the MPICH ABI
+    /// (<c>libmpi.so.12</c>, <c>libmpich.so.12</c>) first, so a machine with both MPIs installed loads the one that
+    /// launched it; everything else tries Open MPI first.
+    /// </summary>
+    internal static string[] CandidatesFor(Func<string, string?> variable)
+    {
+        bool hydra = variable("OMPI_COMM_WORLD_SIZE") is null && (variable("PMI_SIZE") is not null || variable("PMI_RANK") is not null);
+        return hydra ? ["libmpi.so.12", "libmpich.so.12", "libmpi.so.40", "libmpi.so"] : Candidates;
+    }
+
+    /// <summary>Loads <c>NORTON_MPI_LIBRARY</c> if set, else the first of <see cref="CandidatesFor"/> that loads.</summary>
     /// <exception cref="MpiLibraryNotFoundException">Nothing loads; the message names what to install.</exception>
     public static MpiLibrary Load() => Load(Environment.GetEnvironmentVariable(LibraryVariable));
 
     /// <summary>Loads <paramref name="chosen"/> if not blank, else the first of <see cref="Candidates"/> that loads.</summary>
     /// <exception cref="MpiLibraryNotFoundException">Nothing loads; the message names what to install.</exception>
+    /// <remarks>Before loading, keeps UCX (the transport of MPICH's ch4:ucx device, and of Open MPI's UCX PML on
+    /// InfiniBand clusters) off SIGSEGV, SIGBUS, SIGILL and SIGFPE: its error handler would take the signal .NET turns
+    /// into a NullReferenceException, and a caught null reference then kills the process (seen with Debian's MPICH 4.0:
+    /// "Caught signal 11" from libucs, then "Illegal instruction"). UCX reads its settings when the library loads, so
+    /// this must come first; a value the user set is left alone.</remarks>
     public static MpiLibrary Load(string? chosen)
     {
-        string[] names = string.IsNullOrWhiteSpace(chosen) ? Candidates : [chosen];
+        if (Environment.GetEnvironmentVariable(UcxErrorSignals) is null)
+            NativeEnvironment.Set(UcxErrorSignals, "");
+        string[] names = string.IsNullOrWhiteSpace(chosen) ? CandidatesFor(Environment.GetEnvironmentVariable) : [chosen];
         foreach (string name in names)
             if (NativeLibrary.TryLoad(name, out nint handle))
             {
