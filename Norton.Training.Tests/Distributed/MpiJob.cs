@@ -49,9 +49,13 @@ internal static class MpiJob
         ?? throw new InvalidOperationException(
             "mpirun.mpich is not on PATH: the MPICH test needs MPICH (Debian/Ubuntu: apt-get install mpich; .ci/run installs it).");
 
-    /// <summary>Runs <c>mpirun.mpich -np ranks dotnet host args</c> (Hydra runs as root without a flag).</summary>
+    /// <summary>Runs <c>mpirun.mpich -np ranks dotnet host args</c> (Hydra runs as root without a flag). UCX is held
+    /// to its loopback and POSIX shared-memory transports (<c>UCX_TLS=self,posix</c>), the counterpart of the Open MPI
+    /// run's <c>btl_vader_single_copy_mechanism none</c>: containers often forbid the cross-memory attach (CMA) UCX
+    /// would otherwise try between the ranks.</summary>
     public static Result RunMpich(int ranks, TimeSpan timeout, params string[] args) =>
-        Start(MpirunMpich, ["-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), Dotnet, HostDll, .. args], timeout);
+        Start(MpirunMpich, ["-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), Dotnet, HostDll, .. args], timeout,
+            new Dictionary<string, string> { ["UCX_TLS"] = "self,posix" });
 
     /// <summary>Runs the host as a plain process (a world of one).</summary>
     public static Result RunAlone(TimeSpan timeout, params string[] args) => Start(Dotnet, [HostDll, .. args], timeout);
@@ -60,12 +64,14 @@ internal static class MpiJob
     private static string Dotnet =>
         Environment.ProcessPath is string path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
 
-    private static Result Start(string file, string[] args, TimeSpan timeout)
+    private static Result Start(string file, string[] args, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(file)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            info.Environment[name] = value;
         foreach (string a in args) info.ArgumentList.Add(a);
         var watch = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
