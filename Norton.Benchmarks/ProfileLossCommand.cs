@@ -15,7 +15,7 @@ public static class ProfileLossCommand
     /// <summary>Usage line.</summary>
     public const string Usage =
         "profile-loss --clips N --dim D --words T --frames V --runs R [--threads T] [--dtype float32|float64] " +
-        "[--device cpu|cuda] [--warmup W] [--seed S]";
+        "[--device cpu|cuda] [--warmup W] [--seed S] [--check-values true|false] [--fine-layout auto|packed|dense]";
 
     /// <summary>Runs the command; returns the exit code.</summary>
     public static int Run(IReadOnlyList<string> args)
@@ -29,13 +29,23 @@ public static class ProfileLossCommand
         string deviceName = cl.Choice("device", "cpu", "cuda");
         long warmup = cl.Integer("warmup", 1);
         long seed = cl.Integer("seed", 1);
+        bool checkValues = cl.Choice("check-values", "true", "false") == "true";
+        // The fine-grained layout of masked batches: Auto = packed on the CPU, dense on a device with checks off;
+        // forcing dense on the CPU measures what a device runs (docs/performance.md, "Host reads of the loss").
+        string layoutName = cl.Choice("fine-layout", "auto", "packed", "dense");
         cl.RejectUnknown();
 
         BenchmarkEnvironment.Initialize(threads, Console.Error);
         if (deviceName == "cuda" && !torch.cuda.is_available())
             throw new ArgumentException("--device cuda: CUDA is not available in this process (CPU backend or no device)");
         var device = torch.device(deviceName);
-        using var loss = new NortonLoss();
+        using var loss = new NortonLoss(NortonLossOptions.Paper with { CheckValues = checkValues });
+        loss.VideoParagraph!.FineGrained.Layout = layoutName switch
+        {
+            "packed" => FineGrainedLayout.Packed,
+            "dense" => FineGrainedLayout.Dense,
+            _ => FineGrainedLayout.Auto,
+        };
         using var inputs = LossInputs.Create(clips, dim, words, frames,
             dtypeName == "float64" ? ScalarType.Float64 : ScalarType.Float32, device, seed);
 
@@ -62,6 +72,7 @@ public static class ProfileLossCommand
             ["command"] = "profile-loss",
             ["clips"] = clips, ["dim"] = dim, ["words"] = words, ["frames"] = frames, ["runs"] = runs, ["warmup"] = warmup,
             ["threads"] = threads, ["dtype"] = dtypeName, ["device"] = deviceName, ["seed"] = seed,
+            ["check_values"] = checkValues, ["fine_layout"] = layoutName,
             ["forward_ms"] = Timing.Ms(Timing.Median(forward)),
             ["forward_backward_ms"] = Timing.Ms(Timing.Median(forwardBackward)),
             ["peak_working_set_mib"] = Math.Round(ProcessMemory.PeakBytes() / (1024.0 * 1024.0), 1),
