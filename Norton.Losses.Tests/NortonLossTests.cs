@@ -223,4 +223,24 @@ public class NortonLossTests
             leaf.grad = null;
         }
     }
+
+    [Fact]
+    public void ABatchOfIdenticalClipsGivesNaNAsTheOriginal()
+    {
+        // Every clip and caption the same: each similarity matrix is constant, the global min-max (docs/quirks.md Q2)
+        // divides 0 by 0, and the original's loss is NaN. The value checks pass (the inputs are finite, non-zero and
+        // well masked) and do not read the computed similarities (that would be a second transfer); the loss returns
+        // NaN as the original does, and NortonTrainer stops on it with a clear error.
+        using var scope = NewDisposeScope();
+        var (v, t) = Batch(n: 8, d: 6, t: 5, v: 4);
+        var (pv, fv) = (v.Pooled[..1].expand(8, 6).contiguous(), v.Frames![..1].expand(8, 4, 6).contiguous());
+        var (pt, ft) = (pv.clone(), fv[.., ..4].clone());
+        var video = new VideoFeatures(pv, fv);
+        var text = new TextFeatures(pt, ft);
+        using var loss = new NortonLoss(new NortonLossOptions { Length = 4 });
+        using var output = loss.forward(video, text);
+        Assert.True(double.IsNaN(output.VideoParagraph!.Loss.to(ScalarType.Float64).item<double>()));
+        // The clip-caption branch alone has no min-max and stays finite on the same batch.
+        Assert.True(double.IsFinite(output.ClipCaption.Loss.to(ScalarType.Float64).item<double>()));
+    }
 }
