@@ -37,13 +37,7 @@ internal static class HostReads
     /// memory already, and a CPU op has finished when it returns).</summary>
     /// <exception cref="InvalidOperationException">The tensor is not on the CPU (that read would be a transfer: use
     /// <see cref="Bools"/>).</exception>
-    internal static bool InPlaceFlag(Tensor t)
-    {
-        if (t.device_type != DeviceType.CPU)
-            throw new InvalidOperationException($"An in-place read needs a CPU tensor, but this one is on {t.device}.");
-        _inPlace++;
-        return t.item<bool>();
-    }
+    internal static bool InPlaceFlag(Tensor t) => InPlaceBools(t)[0];
 
     /// <summary>Reads a bool tensor of the CPU where it lies, flattened (row-major): not a device-to-host transfer
     /// (the values are in host memory already, and a CPU op has finished when it returns).</summary>

@@ -7,37 +7,26 @@ namespace Norton.Training.Tests.Distributed;
 public sealed class MpiCollectivesTests
 {
     [Fact]
-    public void TwoRanks_EveryCollectiveGivesWhatItsDefinitionSays()
-    {
-        string dir = MpiJob.TemporaryDirectory();
-        try
-        {
-            var result = MpiJob.Run(2, TimeSpan.FromSeconds(120), "basics", "--out", dir);
-            Assert.True(result.ExitCode == 0, MpiJob.Describe(result));
-            // Each rank's report from its own file: two ranks' long stdout lines can interleave in mpirun's forwarding.
-            var lines = Enumerable.Range(0, 2).Select(r => JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, $"basics-rank{r}.json"))).RootElement).ToList();
-            CheckReports(lines);
-            Assert.All(lines, e => Assert.Equal("OpenMpi", e.GetProperty("flavor").GetString()));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
+    public void TwoRanks_EveryCollectiveGivesWhatItsDefinitionSays() =>
+        CheckReports(RunBasics(dir => MpiJob.Run(2, TimeSpan.FromSeconds(120), "basics", "--out", dir)), "OpenMpi");
 
     [Fact]
-    public void TwoRanksUnderMpich_EveryCollectiveGivesTheSame()
-    {
+    public void TwoRanksUnderMpich_EveryCollectiveGivesTheSame() =>
         // MPICH's ABI (integer handles, libmpi.so.12) and its launcher: the binding picks the library from the
         // launcher's variables, and UCX (MPICH's transport) must leave SIGSEGV to .NET.
+        CheckReports(RunBasics(dir => MpiJob.RunMpich(2, TimeSpan.FromSeconds(120), "basics", "--out", dir)), "Mpich");
+
+    /// <summary>Runs the two-rank basics job into a fresh folder and returns each rank's report, read from its own file
+    /// (two ranks' long stdout lines can interleave in mpirun's forwarding).</summary>
+    private static List<JsonElement> RunBasics(Func<string, MpiJob.Result> run)
+    {
         string dir = MpiJob.TemporaryDirectory();
         try
         {
-            var result = MpiJob.RunMpich(2, TimeSpan.FromSeconds(120), "basics", "--out", dir);
+            var result = run(dir);
             Assert.True(result.ExitCode == 0, MpiJob.Describe(result));
-            var lines = Enumerable.Range(0, 2).Select(r => JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, $"basics-rank{r}.json"))).RootElement).ToList();
-            CheckReports(lines);
-            Assert.All(lines, e => Assert.Equal("Mpich", e.GetProperty("flavor").GetString()));
+            return Enumerable.Range(0, 2)
+                .Select(r => JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, $"basics-rank{r}.json"))).RootElement).ToList();
         }
         finally
         {
@@ -45,8 +34,9 @@ public sealed class MpiCollectivesTests
         }
     }
 
-    private static void CheckReports(List<JsonElement> lines)
+    private static void CheckReports(List<JsonElement> lines, string flavor)
     {
+        Assert.All(lines, e => Assert.Equal(flavor, e.GetProperty("flavor").GetString()));
         for (int rank = 0; rank < 2; rank++)
         {
             var e = lines[rank];

@@ -31,11 +31,8 @@ internal static class MpiJob
     }
 
     /// <summary>The mpirun on PATH.</summary>
-    public static string Mpirun =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Select(d => Path.Combine(d, "mpirun")).FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException(
-            "mpirun is not on PATH: the data-parallel tests need Open MPI (Debian/Ubuntu: apt-get install openmpi-bin libopenmpi-dev).");
+    public static string Mpirun => OnPath("mpirun",
+        "the data-parallel tests need Open MPI (Debian/Ubuntu: apt-get install openmpi-bin libopenmpi-dev)");
 
     /// <summary>Runs <c>mpirun -np ranks dotnet host args</c>, killing it after <paramref name="timeout"/>.</summary>
     public static Result Run(int ranks, TimeSpan timeout, params string[] args) =>
@@ -43,11 +40,13 @@ internal static class MpiJob
             "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), Dotnet, HostDll, .. args], timeout);
 
     /// <summary>MPICH's launcher (Hydra), <c>mpirun.mpich</c> on PATH.</summary>
-    public static string MpirunMpich =>
+    public static string MpirunMpich => OnPath("mpirun.mpich",
+        "the MPICH test needs MPICH (Debian/Ubuntu: apt-get install mpich; .ci/run installs it)");
+
+    private static string OnPath(string program, string need) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Select(d => Path.Combine(d, "mpirun.mpich")).FirstOrDefault(File.Exists)
-        ?? throw new InvalidOperationException(
-            "mpirun.mpich is not on PATH: the MPICH test needs MPICH (Debian/Ubuntu: apt-get install mpich; .ci/run installs it).");
+            .Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException($"{program} is not on PATH: {need}.");
 
     /// <summary>Runs <c>mpirun.mpich -np ranks dotnet host args</c> (Hydra runs as root without a flag). UCX is held
     /// to its loopback and POSIX shared-memory transports (<c>UCX_TLS=self,posix</c>), the counterpart of the Open MPI
